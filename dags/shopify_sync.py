@@ -1,0 +1,113 @@
+"""
+### shopify_sync — the hourly Shopify ⇄ warehouse sync
+
+1. **prepare_warehouse** creates or evolves the `staging`, `core` and `ops` schemas (idempotent).
+2. **extract_&lt;stream&gt;** reads each Shopify stream of the registry (`shopify_elt.streams`) into
+   `staging.shopify_<stream>`, incrementally from the stream's watermark in `ops.stream_state`
+   (minus an overlap, up to now minus a lag); order line items ride with their orders.
+3. **build_core** runs `include/sql/core/*.sql`: items, locations, stock, customers, sales orders
+   and lines; records that cannot be imported go to `ops.rejects` with their reason.
+4. **push_inventory_levels** writes available-to-sell quantities back to Shopify with
+   `inventorySetQuantities` (compare-and-set, idempotency key, batches of 250).
+5. **report_run** stores the run report in `ops.sync_runs` and prints it at the end of its log.
+
+One run at a time (`max_active_runs=1`): a sync finishes before the next starts.
+Connections: `shopify_default` (type *shopify*) and `warehouse_default` (PostgreSQL).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from airflow.sdk import Param, dag, get_current_context, task
+
+from shopify_elt import tasks
+from shopify_elt.streams import top_level_streams
+
+
+def _conf() -> dict:
+    """The run's params plus its run id: what every task needs."""
+    context = get_current_context()
+    params = context["params"]
+    return {
+        "shopify_conn_id": params["shopify_conn_id"],
+        "warehouse_conn_id": params["warehouse_conn_id"],
+        "run_id": context["run_id"],
+    }
+
+
+@dag(
+    dag_id="shopify_sync",
+    schedule="@hourly",
+    start_date=datetime(2026, 1, 1),
+    catchup=False,
+    max_active_runs=1,
+    max_consecutive_failed_dag_runs=5,
+    default_args={"owner": "data-engineering", "retries": 2, "retry_delay": timedelta(minutes=1)},
+    dagrun_timeout=timedelta(minutes=55),
+    tags=["shopify", "elt", "reverse-sync"],
+    doc_md=__doc__,
+    params={
+        "shopify_conn_id": Param("shopify_default", type="string", description="Connection of the shop"),
+        "warehouse_conn_id": Param("warehouse_default", type="string", description="PostgreSQL warehouse"),
+        "overlap_minutes": Param(5, type="number", minimum=0, description="Re-read this much before the watermark"),
+        "lag_seconds": Param(30, type="number", minimum=0, description="Leave out the most recent seconds"),
+        "page_size": Param(250, type="integer", minimum=1, maximum=250, description="Largest page requested"),
+        "dry_run": Param(False, type="boolean", description="Plan the inventory push but send nothing"),
+    },
+)
+def shopify_sync():
+    @task
+    def prepare_warehouse() -> None:
+        """Create or evolve the warehouse schemas."""
+        tasks.prepare_warehouse(_conf()["warehouse_conn_id"])
+
+    @task
+    def extract_stream(stream_name: str) -> dict:
+        """Extract one stream into staging; returns its load counts and API usage."""
+        params = get_current_context()["params"]
+        return tasks.extract(
+            stream_name,
+            **_conf(),
+            overlap_minutes=params["overlap_minutes"],
+            lag_seconds=params["lag_seconds"],
+            page_size=params["page_size"],
+        )
+
+    @task
+    def build_core() -> dict:
+        """Build the core schema from staging (one transaction)."""
+        return tasks.build(**_conf())
+
+    @task
+    def push_inventory_levels() -> dict:
+        """Push available-to-sell quantities that differ from Shopify's."""
+        return tasks.push_inventory(**_conf(), dry_run=get_current_context()["params"]["dry_run"])
+
+    @task
+    def report_run(extract_results: list[dict], core_changed: dict, push_result: dict) -> dict:
+        """Store and print the run report."""
+        return tasks.report(
+            **_conf(),
+            dag_id="shopify_sync",
+            extract_results=extract_results,
+            core_changed=core_changed,
+            push_result=push_result,
+        )
+
+    prepared = prepare_warehouse()
+    extracts = {}
+    for stream in top_level_streams():
+        extracts[stream.name] = extract_stream.override(task_id=f"extract_{stream.name}")(stream.name)
+        prepared >> extracts[stream.name]
+    for stream in top_level_streams():
+        if stream.parent is not None:
+            extracts[stream.parent] >> extracts[stream.name]
+    core = build_core()
+    list(extracts.values()) >> core
+    pushed = push_inventory_levels()
+    core >> pushed
+    report_run(list(extracts.values()), core, pushed)
+
+
+shopify_sync()

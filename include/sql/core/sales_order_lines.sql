@@ -1,0 +1,28 @@
+-- core.sales_order_lines: the lines of every imported order, replaced as a set: lines Shopify
+-- no longer lists are deleted.
+insert into core.sales_order_lines (sales_order_id, shopify_line_item_id, item_id, quantity, unit_price)
+select
+    so.sales_order_id,
+    li.id,
+    i.item_id,
+    li.quantity,
+    coalesce(li.discounted_unit_price, li.unit_price, 0)
+from staging.shopify_order_line_items as li
+inner join core.sales_orders as so on so.shop = li._shop and so.shopify_order_id = li._parent_id
+inner join core.items as i on i.shop = li._shop and i.shopify_variant_id = li.variant_id
+where li._shop = %(shop)s
+on conflict (sales_order_id, shopify_line_item_id) do update
+set item_id = excluded.item_id, quantity = excluded.quantity, unit_price = excluded.unit_price
+where (core.sales_order_lines.item_id, core.sales_order_lines.quantity, core.sales_order_lines.unit_price)
+    is distinct from (excluded.item_id, excluded.quantity, excluded.unit_price);
+
+delete from core.sales_order_lines as sol
+using core.sales_orders as so
+where
+    so.sales_order_id = sol.sales_order_id
+    and so.shop = %(shop)s
+    and not exists (
+        select 1
+        from staging.shopify_order_line_items as li
+        where li._shop = so.shop and li._parent_id = so.shopify_order_id and li.id = sol.shopify_line_item_id
+    );

@@ -1,0 +1,41 @@
+-- core.sales_orders: every order that passes core.sales_order_candidates; the web order
+-- number (Shopify's order name, e.g. #1001) is kept in its own column.
+insert into core.sales_orders (
+    shop, shopify_order_id, web_order_number, customer_id, status, order_date,
+    currency_code, total, tax, freight, ship_to_state, ship_to_country
+)
+select
+    c.shop,
+    c.shopify_order_id,
+    c.web_order_number,
+    cu.customer_id,
+    c.status,
+    c.order_date,
+    c.currency_code,
+    c.total,
+    c.tax,
+    c.freight,
+    c.ship_to_state,
+    c.ship_to_country
+from core.sales_order_candidates as c
+left join core.customers as cu on cu.shop = c.shop and cu.shopify_customer_id = c.shopify_customer_id
+where c.shop = %(shop)s and c.reject_reason is null
+on conflict (shop, shopify_order_id) do update
+set
+    web_order_number = excluded.web_order_number,
+    customer_id = excluded.customer_id,
+    status = excluded.status,
+    order_date = excluded.order_date,
+    currency_code = excluded.currency_code,
+    total = excluded.total,
+    tax = excluded.tax,
+    freight = excluded.freight,
+    ship_to_state = excluded.ship_to_state,
+    ship_to_country = excluded.ship_to_country
+where (core.sales_orders.web_order_number, core.sales_orders.customer_id, core.sales_orders.status,
+       core.sales_orders.order_date, core.sales_orders.currency_code, core.sales_orders.total,
+       core.sales_orders.tax, core.sales_orders.freight, core.sales_orders.ship_to_state,
+       core.sales_orders.ship_to_country)
+    is distinct from (excluded.web_order_number, excluded.customer_id, excluded.status,
+                      excluded.order_date, excluded.currency_code, excluded.total, excluded.tax,
+                      excluded.freight, excluded.ship_to_state, excluded.ship_to_country);

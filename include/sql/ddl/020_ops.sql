@@ -1,0 +1,61 @@
+-- Watermark per shop and stream: advanced in the transaction that commits the rows, never before.
+create table if not exists ops.stream_state (
+    shop text not null,
+    stream text not null,
+    watermark timestamptz,
+    last_run_id text not null,
+    rows_seen bigint not null default 0,
+    updated_at timestamptz not null default now(),
+    primary key (shop, stream)
+);
+
+-- Records that could not be loaded, with the reason; one row per run, stage, object and record
+-- so that a retried run does not count a reject twice.
+create table if not exists ops.rejects (
+    reject_id bigserial primary key,
+    run_id text not null,
+    shop text not null,
+    stage text not null check (stage in ('extract', 'core', 'reverse')),
+    object_name text not null,
+    record_key text not null,
+    reason text not null,
+    record jsonb,
+    rejected_at timestamptz not null default now(),
+    unique (run_id, stage, object_name, record_key)
+);
+
+-- One report per DAG run (and shop): what moved, what was rejected, what was pushed.
+create table if not exists ops.sync_runs (
+    run_id text not null,
+    shop text not null,
+    dag_id text not null,
+    started_at timestamptz not null default now(),
+    finished_at timestamptz,
+    report jsonb not null default '{}'::jsonb,
+    primary key (run_id, shop)
+);
+
+-- Reverse sync of available quantities: the plan (status planned) is visible before anything
+-- is written; a batch is sent once under its idempotency key, with compare-and-set on the
+-- quantity Shopify last had.
+create table if not exists ops.inventory_pushes (
+    push_id bigserial primary key,
+    run_id text not null,
+    shop text not null,
+    inventory_item_id text not null,
+    location_id text not null,
+    sku text,
+    shopify_quantity integer not null,
+    target_quantity integer not null,
+    delta integer generated always as (target_quantity - shopify_quantity) stored,
+    status text not null default 'planned'
+        check (status in ('planned', 'applied', 'conflict', 'failed', 'quarantined')),
+    reason text,
+    batch_key text,
+    planned_at timestamptz not null default now(),
+    sent_at timestamptz,
+    unique (run_id, shop, inventory_item_id, location_id)
+);
+create index if not exists inventory_pushes_applied
+    on ops.inventory_pushes (shop, inventory_item_id, location_id, sent_at)
+    where status = 'applied';

@@ -1,0 +1,82 @@
+-- The inventory/order model. Surrogate keys for our side, Shopify ids kept in their own
+-- columns, and constraints that make wrong data impossible rather than merely unlikely.
+create table if not exists core.locations (
+    location_id bigserial primary key,
+    shop text not null,
+    shopify_location_id text not null,
+    name text not null,
+    is_active boolean not null,
+    unique (shop, shopify_location_id)
+);
+
+create table if not exists core.items (
+    item_id bigserial primary key,
+    shop text not null,
+    sku text not null check (sku <> ''),
+    name text not null,
+    item_group text,
+    price numeric(18, 4) not null check (price >= 0),
+    shopify_product_id text not null,
+    shopify_variant_id text not null,
+    shopify_inventory_item_id text not null,
+    unique (shop, sku),
+    unique (shop, shopify_variant_id),
+    unique (shop, shopify_inventory_item_id)
+);
+
+-- Safety stock per SKU ('*' = every item), loaded from include/mappings/safety_stock.csv.
+create table if not exists core.safety_stock_rules (
+    sku text primary key,
+    quantity integer not null check (quantity >= 0)
+);
+
+-- Stock per item and location. The back office owns on_hand: it is taken from Shopify the
+-- first time an item is seen at a location and maintained here afterwards; committed is
+-- Shopify's reservation for orders not yet shipped.
+create table if not exists core.stock (
+    item_id bigint not null references core.items,
+    location_id bigint not null references core.locations,
+    on_hand integer not null,
+    committed integer not null default 0 check (committed >= 0),
+    safety_stock integer not null default 0 check (safety_stock >= 0),
+    available_to_sell integer generated always as (greatest(0, on_hand - committed - safety_stock)) stored,
+    primary key (item_id, location_id)
+);
+
+create table if not exists core.customers (
+    customer_id bigserial primary key,
+    shop text not null,
+    shopify_customer_id text not null,
+    email text,
+    first_name text,
+    last_name text,
+    zip text,
+    unique (shop, shopify_customer_id)
+);
+
+create table if not exists core.sales_orders (
+    sales_order_id bigserial primary key,
+    shop text not null,
+    shopify_order_id text not null,
+    web_order_number text not null,
+    customer_id bigint references core.customers,
+    status text not null check (status in ('open', 'closed', 'cancelled')),
+    order_date timestamptz not null,
+    currency_code text not null,
+    total numeric(18, 4) not null,
+    tax numeric(18, 4) not null default 0,
+    freight numeric(18, 4) not null default 0,
+    ship_to_state text,
+    ship_to_country text,
+    unique (shop, shopify_order_id)
+);
+
+create table if not exists core.sales_order_lines (
+    sales_order_line_id bigserial primary key,
+    sales_order_id bigint not null references core.sales_orders on delete cascade,
+    shopify_line_item_id text not null,
+    item_id bigint not null references core.items,
+    quantity integer not null check (quantity >= 0),
+    unit_price numeric(18, 4) not null,
+    unique (sales_order_id, shopify_line_item_id)
+);

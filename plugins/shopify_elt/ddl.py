@@ -1,0 +1,58 @@
+"""Create and evolve the warehouse: the static DDL files, then one staging table per stream.
+
+Everything here is idempotent and runs under an advisory lock, so parallel tasks (or two shops)
+can call it at the start of every run.
+"""
+
+from __future__ import annotations
+
+import psycopg
+from psycopg import sql
+
+from shopify_elt.streams import STREAMS, Stream
+from shopify_elt.warehouse import SQL_DIR, run_file
+
+DDL_LOCK = 727_001  # pg_advisory_xact_lock key: one schema migration at a time
+
+
+def staging_ddl(stream: Stream) -> list[sql.Composed]:
+    """The statements creating ``staging.shopify_<stream>`` (and adding new promoted columns)."""
+    table = sql.Identifier("staging", stream.table)
+    columns = [sql.SQL("_shop text not null"), sql.SQL("id text not null")]
+    if stream.parent is not None:
+        columns.append(sql.SQL("_parent_id text not null"))
+    columns += [sql.SQL("{} {}").format(sql.Identifier(c.name), sql.SQL(c.pg_type)) for c in stream.columns]
+    columns += [
+        sql.SQL("_raw jsonb not null"),
+        sql.SQL("_extracted_at timestamptz not null"),
+        sql.SQL("_run_id text not null"),
+        sql.SQL("primary key (_shop, id)"),
+    ]
+    statements = [sql.SQL("create table if not exists {} ({})").format(table, sql.SQL(", ").join(columns))]
+    statements += [
+        sql.SQL("alter table {} add column if not exists {} {}").format(
+            table, sql.Identifier(c.name), sql.SQL(c.pg_type)
+        )
+        for c in stream.columns
+    ]
+    if stream.parent is not None:
+        statements.append(
+            sql.SQL("create index if not exists {} on {} (_shop, _parent_id)").format(
+                sql.Identifier(f"{stream.table}_parent"), table
+            )
+        )
+    return statements
+
+
+def ensure_schema(conn: psycopg.Connection) -> None:
+    """Apply ``include/sql/ddl/*.sql`` in name order, the staging tables of the registry, then
+    the rule views of ``include/sql/rules/`` (they read staging and core)."""
+    with conn.transaction(), conn.cursor() as cur:
+        cur.execute("select pg_advisory_xact_lock(%s)", (DDL_LOCK,))
+        for path in sorted((SQL_DIR / "ddl").glob("*.sql")):
+            run_file(conn, f"ddl/{path.name}")
+        for stream in STREAMS:
+            for statement in staging_ddl(stream):
+                cur.execute(statement)
+        for path in sorted((SQL_DIR / "rules").glob("*.sql")):
+            run_file(conn, f"rules/{path.name}")

@@ -1,0 +1,307 @@
+"""ShopifyHook: the one client for Shopify's Admin GraphQL API.
+
+Built on the HTTP provider's hook (connection handling, TCP keep-alive adapter) with one pooled
+``requests`` session per hook. It paces itself from Shopify's ``throttleStatus`` instead of
+waiting for THROTTLED answers, raises typed errors, retries only what retrying can fix, and
+never puts the access token anywhere but the request header.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+import requests
+from airflow.providers.http.hooks.http import HttpHook
+
+from shopify_elt import DEFAULT_API_VERSION
+from shopify_elt.cost import estimate_cost
+from shopify_elt.errors import (
+    ShopifyAuthError,
+    ShopifyError,
+    ShopifyQueryError,
+    ShopifyThrottledError,
+    ShopifyTransientError,
+    ShopifyUnavailableError,
+)
+from shopify_elt.throttle import ThrottleBucket
+
+log = logging.getLogger(__name__)
+
+MAX_QUERY_COST = 1000
+"""Shopify refuses any single query whose requested cost exceeds 1000 points."""
+MAX_PAGE_SIZE = 250
+EXTRA_FIELDS = ("api_version", "plan", "timeout", "page_size")
+"""Connection extras that are settings of ours, not HTTP headers (HttpHook would send them)."""
+
+
+@dataclass(frozen=True)
+class GraphQLResponse:
+    """One answer of the GraphQL endpoint: its data, its cost block and the version served."""
+
+    data: dict[str, Any]
+    cost: dict[str, Any] = field(default_factory=dict)
+    api_version: str | None = None
+    deprecation: str | None = None
+
+
+@dataclass(frozen=True)
+class ShopifySettings:
+    """What the connection says about the shop; the token is kept out of ``repr``."""
+
+    base_url: str
+    shop_domain: str
+    api_version: str
+    token: str = field(repr=False)
+    plan: str = "detect"
+    timeout: tuple[float, float] = (5.0, 60.0)
+
+
+class ShopifyHook(HttpHook):
+    """
+    Talk to one shop's Admin GraphQL API.
+
+    :param shopify_conn_id: a connection of type ``shopify``: host = the shop's
+        ``<name>.myshopify.com`` domain (or ``http://127.0.0.1:<port>`` for the simulator),
+        password = the Admin API access token, extra ``api_version`` (default
+        ``2026-07``) and ``plan`` (``standard``/``advanced``/``plus``/``enterprise``/``detect``).
+    :param max_retries: attempts after a transient failure (5xx, timeout, THROTTLED, 429).
+    """
+
+    conn_name_attr = "shopify_conn_id"
+    default_conn_name = "shopify_default"
+    conn_type = "shopify"
+    hook_name = "Shopify"
+
+    def __init__(
+        self,
+        shopify_conn_id: str = default_conn_name,
+        *,
+        max_retries: int = 5,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        super().__init__(method="POST", http_conn_id=shopify_conn_id)
+        self.shopify_conn_id = shopify_conn_id
+        self.max_retries = max_retries
+        self.bucket = ThrottleBucket()
+        self.requests_sent = 0
+        self._sleep = sleep
+        self._session: requests.Session | None = None
+        self._cost_ratio: dict[str, float] = {}
+
+    # ------------------------------------------------------------------ connection
+    @cached_property
+    def settings(self) -> ShopifySettings:
+        """Read shop, token and version from the Airflow connection once per hook."""
+        conn = self.get_connection(self.shopify_conn_id)
+        extra = conn.extra_dejson
+        host = (conn.host or "").strip().rstrip("/")
+        if not host:
+            raise ShopifyError(f"Connection {self.shopify_conn_id!r} has no host (the shop's myshopify.com domain)")
+        if not conn.password:
+            raise ShopifyError(f"Connection {self.shopify_conn_id!r} has no Admin API access token (password)")
+        if "://" in host:
+            base_url = host
+        else:
+            base_url = f"{conn.schema or 'https'}://{host}"
+        if conn.port:
+            base_url = f"{base_url}:{conn.port}"
+        timeout = extra.get("timeout") or (5.0, 60.0)
+        if isinstance(timeout, int | float):
+            timeout = (5.0, float(timeout))
+        return ShopifySettings(
+            base_url=base_url,
+            shop_domain=extra.get("shop_domain") or host.split("://")[-1],
+            api_version=str(extra.get("api_version") or DEFAULT_API_VERSION),
+            token=conn.password,
+            plan=str(extra.get("plan") or "detect"),
+            timeout=(float(timeout[0]), float(timeout[1])),
+        )
+
+    def get_conn(self, headers: dict[Any, Any] | None = None, extra_options: dict[str, Any] | None = None):
+        """A pooled session carrying the token header; our own extras are not sent as headers."""
+        session = super().get_conn(headers=headers, extra_options=extra_options)
+        for name in EXTRA_FIELDS + ("shop_domain",):
+            session.headers.pop(name, None)
+        session.auth = None
+        session.headers.update(
+            {
+                "X-Shopify-Access-Token": self.settings.token,
+                "Content-Type": "application/json",
+                "Accept": "application/json",
+                "User-Agent": "shopify-elt-airflow/0.1",
+            }
+        )
+        return session
+
+    @property
+    def session(self) -> requests.Session:
+        if self._session is None:
+            self._session = self.get_conn()
+        return self._session
+
+    @property
+    def graphql_url(self) -> str:
+        return f"{self.settings.base_url}/admin/api/{self.settings.api_version}/graphql.json"
+
+    # ------------------------------------------------------------------ GraphQL
+    def graphql(
+        self,
+        document: str,
+        variables: dict[str, Any] | None = None,
+        *,
+        expected_cost: float | None = None,
+    ) -> GraphQLResponse:
+        """Send one GraphQL request, paced to the bucket, retried on transient failures."""
+        estimate = estimate_cost(document, variables)
+        cost = expected_cost if expected_cost is not None else estimate * self._cost_ratio.get(document, 1.0)
+        if cost > MAX_QUERY_COST:
+            raise ShopifyQueryError(f"Query would cost {cost:g} points, above Shopify's single-query limit of 1000")
+        attempt = 0
+        while True:
+            self._pace(cost)
+            try:
+                response = self._post(document, variables)
+            except ShopifyQueryError as error:
+                self._learn_cost(document, estimate, error.max_cost_exceeded)
+                raise
+            except ShopifyTransientError as error:
+                attempt += 1
+                if attempt > self.max_retries:
+                    raise
+                delay = getattr(error, "retry_after", None) or min(30.0, 2.0 ** (attempt - 1))
+                if isinstance(error, ShopifyThrottledError):
+                    self.bucket.throttled_answers += 1
+                    delay = getattr(error, "retry_after", None) or max(1.0, self.bucket.wait_seconds(cost))
+                log.warning("Shopify answered %s; retry %d/%d in %.1fs", error, attempt, self.max_retries, delay)
+                self._wait(delay)
+            else:
+                self._learn_cost(document, estimate, response.cost.get("requestedQueryCost"))
+                return response
+
+    def _learn_cost(self, document: str, estimate: float, requested: float | None) -> None:
+        """Remember how Shopify's requested cost compares with our estimate for this document.
+
+        Shopify keeps manual costs on some fields, so our static estimate can be low; the ratio
+        scales later estimates (and page sizes) of the same document to what Shopify charges.
+        """
+        if requested and estimate:
+            self._cost_ratio[document] = max(self._cost_ratio.get(document, 1.0), float(requested) / estimate)
+
+    def _pace(self, cost: float) -> None:
+        delay = self.bucket.wait_seconds(cost)
+        if delay > 0:
+            self._wait(delay)
+
+    def _wait(self, seconds: float) -> None:
+        self.bucket.seconds_waited += seconds
+        self._sleep(seconds)
+
+    def _post(self, document: str, variables: dict[str, Any] | None) -> GraphQLResponse:
+        body: dict[str, Any] = {"query": document}
+        if variables:
+            body["variables"] = variables
+        try:
+            response = self.session.post(self.graphql_url, json=body, timeout=self.settings.timeout)
+        except (requests.ConnectionError, requests.Timeout) as error:
+            raise ShopifyTransientError(f"{type(error).__name__} talking to {self.settings.shop_domain}") from None
+        finally:
+            self.requests_sent += 1
+        self._raise_for_status(response)
+        try:
+            payload = response.json()
+        except ValueError:
+            raise ShopifyTransientError(f"HTTP {response.status_code} with a body that is not JSON") from None
+        cost = (payload.get("extensions") or {}).get("cost") or {}
+        self.bucket.update(cost)
+        errors = payload.get("errors")
+        if errors:
+            codes = {str((e.get("extensions") or {}).get("code")) for e in errors if isinstance(e, dict)}
+            if "THROTTLED" in codes:
+                raise ShopifyThrottledError("THROTTLED")
+            if "INTERNAL_SERVER_ERROR" in codes:
+                raise ShopifyTransientError("INTERNAL_SERVER_ERROR")
+            messages = "; ".join(str(e.get("message")) for e in errors if isinstance(e, dict))
+            raise ShopifyQueryError(f"GraphQL errors ({', '.join(sorted(codes))}): {messages}", errors)
+        if payload.get("data") is None:
+            raise ShopifyQueryError("GraphQL answer without data")
+        served = response.headers.get("X-Shopify-API-Version")
+        deprecation = response.headers.get("X-Shopify-API-Deprecated-Reason")
+        if served and served != self.settings.api_version:
+            log.warning("Asked for API %s, Shopify served %s", self.settings.api_version, served)
+        if deprecation:
+            log.warning("Shopify reports deprecated usage: %s", deprecation)
+        return GraphQLResponse(payload["data"], cost, served, deprecation)
+
+    @staticmethod
+    def _raise_for_status(response: requests.Response) -> None:
+        status = response.status_code
+        if status < 400:
+            return
+        detail = response.text[:300]
+        if status in (401, 403):
+            raise ShopifyAuthError(f"HTTP {status}: the shop rejected the access token ({detail})")
+        if status in (402, 404, 423):
+            raise ShopifyUnavailableError(f"HTTP {status}: shop unavailable ({detail})")
+        if status == 429:
+            error = ShopifyThrottledError("HTTP 429")
+            error.retry_after = float(response.headers.get("Retry-After") or 1.0)  # type: ignore[attr-defined]
+            raise error
+        if status >= 500:
+            raise ShopifyTransientError(f"HTTP {status}")
+        raise ShopifyQueryError(f"HTTP {status}: {detail}")
+
+    # ------------------------------------------------------------------ pagination
+    def paginate(
+        self,
+        document: str,
+        variables: dict[str, Any],
+        path: tuple[str, ...],
+        *,
+        page_size: int = MAX_PAGE_SIZE,
+    ) -> Iterator[list[dict[str, Any]]]:
+        """Yield the ``nodes`` of each page of the connection at ``path``, following ``endCursor``.
+
+        The page size is the largest (≤ ``page_size``) whose estimated cost fits in half the
+        bucket and under Shopify's single-query limit, so pacing never has to drain the bucket.
+        An ``after`` in ``variables`` resumes from that cursor.
+        """
+        after: str | None = variables.get("after")
+        while True:
+            first = self.fit_page_size(document, {**variables, "after": after}, page_size)
+            try:
+                response = self.graphql(document, {**variables, "first": first, "after": after})
+            except ShopifyQueryError as error:
+                if not error.max_cost_exceeded or first == 1:
+                    raise
+                continue  # the learnt cost ratio shrinks the next page size
+            connection: Any = response.data
+            for key in path:
+                connection = connection.get(key) if connection else None
+            if connection is None:
+                return
+            yield connection["nodes"]
+            info = connection["pageInfo"]
+            if not info["hasNextPage"]:
+                return
+            after = info["endCursor"]
+
+    def fit_page_size(self, document: str, variables: dict[str, Any], limit: int = MAX_PAGE_SIZE) -> int:
+        """Largest ``first`` ≤ ``limit`` whose estimated cost fits the budget (cost is linear in it)."""
+        budget = min(MAX_QUERY_COST, self.bucket.maximum / 2) / self._cost_ratio.get(document, 1.0)
+        one = estimate_cost(document, {**variables, "first": 1})
+        two = estimate_cost(document, {**variables, "first": 2})
+        per_node = max(1, two - one)
+        return max(1, min(limit, int((budget - (one - per_node)) // per_node)))
+
+    # ------------------------------------------------------------------ Airflow UI
+    def test_connection(self) -> tuple[bool, str]:
+        """Used by the UI's Test button and ``airflow connections test``: one line, what is wrong or OK."""
+        from shopify_elt.connection_check import check_connection
+
+        report = check_connection(self)
+        return report.ok, report.summary()

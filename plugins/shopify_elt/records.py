@@ -1,0 +1,99 @@
+"""Turn one raw Shopify record into a staging row, or into a reason why it cannot be one.
+
+Validation happens here, per record, so one malformed record goes to ``ops.rejects`` with its
+reason while the rest of the page loads.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from shopify_elt.streams import Column, Stream
+
+_PICK = re.compile(r"^(?P<field>\w+)\[(?P<key>\w+)=(?P<value>[^\]]+)\]$")
+
+
+class RecordError(ValueError):
+    """A record that cannot be staged; the message is the reason stored with the reject."""
+
+
+def dig(record: Any, path: tuple[str, ...]) -> Any:
+    """Follow ``path`` into nested dicts (and ``list[key=value]`` picks); ``None`` if absent."""
+    value = record
+    for step in path:
+        if value is None:
+            return None
+        match = _PICK.match(step)
+        if match:
+            items = value.get(match["field"]) or []
+            value = next((i for i in items if str(i.get(match["key"])) == match["value"]), None)
+        else:
+            value = value.get(step) if isinstance(value, dict) else None
+    return value
+
+
+def parse_timestamp(value: Any) -> datetime:
+    """Shopify's ISO-8601 timestamps (``2026-06-16T08:06:19Z``) as aware datetimes."""
+    if not isinstance(value, str):
+        raise RecordError(f"expected an ISO-8601 timestamp, got {value!r}")
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise RecordError(f"expected an ISO-8601 timestamp, got {value!r}") from None
+    if parsed.tzinfo is None:
+        raise RecordError(f"timestamp without a time zone: {value!r}")
+    return parsed
+
+
+def coerce(value: Any, column: Column) -> Any:
+    """Check ``value`` fits the column's PostgreSQL type; returns the value to COPY."""
+    if value is None:
+        return None
+    kind = column.pg_type
+    try:
+        if kind == "timestamptz":
+            return parse_timestamp(value).isoformat()
+        if kind == "numeric":
+            number = Decimal(str(value))
+            if not number.is_finite():
+                raise InvalidOperation
+            return str(number)
+        if kind in ("integer", "bigint"):
+            if isinstance(value, bool) or int(value) != float(value):
+                raise ValueError
+            number = int(value)
+            if kind == "integer" and not -(2**31) <= number < 2**31:
+                raise ValueError
+            return number
+        if kind == "boolean":
+            if not isinstance(value, bool):
+                raise ValueError
+            return value
+        if kind == "jsonb":
+            return json.dumps(value)
+        if isinstance(value, dict | list):
+            raise ValueError
+        return str(value)
+    except (ValueError, TypeError, InvalidOperation, RecordError):
+        raise RecordError(f"{column.name}: {value!r} is not a valid {kind}") from None
+
+
+def to_row(stream: Stream, record: dict[str, Any], parent_id: str | None = None) -> dict[str, Any]:
+    """The staging row of ``record``: key, parent, promoted columns. Raises RecordError."""
+    if not isinstance(record, dict):
+        raise RecordError(f"record is not an object: {record!r}")
+    record_id = record.get("id")
+    if not isinstance(record_id, str) or not record_id.startswith("gid://shopify/"):
+        raise RecordError(f"missing or malformed id: {record_id!r}")
+    if stream.cursor_field is not None and record.get(stream.cursor_field) is None:
+        raise RecordError(f"missing cursor field {stream.cursor_field}")
+    row: dict[str, Any] = {"id": record_id}
+    if stream.parent is not None:
+        row["_parent_id"] = parent_id
+    for column in stream.columns:
+        row[column.name] = coerce(dig(record, column.path), column)
+    return row

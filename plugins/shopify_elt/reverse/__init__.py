@@ -1,0 +1,1 @@
+"""Writes back to Shopify: planned, batched, compare-and-set, exactly once."""

@@ -1,0 +1,116 @@
+"""The work of each task of the DAGs, as plain functions (the DAG files stay thin).
+
+Every function opens its own connections from Airflow connection ids and returns a small,
+secret-free dict for XCom.
+"""
+
+from __future__ import annotations
+
+import logging
+from contextlib import closing
+from datetime import timedelta
+from typing import Any
+
+from shopify_elt.ddl import ensure_schema
+from shopify_elt.extract import StreamExtractor
+from shopify_elt.hooks.shopify import ShopifyHook
+from shopify_elt.report import (
+    core_totals,
+    format_report,
+    merge_extract_results,
+    rejects_by_stage,
+    save_report,
+)
+from shopify_elt.reverse.inventory import InventoryPusher
+from shopify_elt.streams import STREAMS_BY_NAME
+from shopify_elt.transform import build_core
+from shopify_elt.warehouse import connect
+
+log = logging.getLogger(__name__)
+
+
+def shop_of(shopify_conn_id: str) -> str:
+    """The shop domain that tags every row of this connection's shop."""
+    return ShopifyHook(shopify_conn_id).settings.shop_domain
+
+
+def prepare_warehouse(warehouse_conn_id: str) -> None:
+    with closing(connect(warehouse_conn_id)) as conn:
+        ensure_schema(conn)
+
+
+def extract(
+    stream_name: str,
+    *,
+    shopify_conn_id: str,
+    warehouse_conn_id: str,
+    run_id: str,
+    overlap_minutes: float,
+    lag_seconds: float,
+    page_size: int | None = None,
+) -> dict[str, Any]:
+    """Extract one stream (and its embedded children) into staging."""
+    hook = ShopifyHook(shopify_conn_id)
+    with closing(connect(warehouse_conn_id)) as conn:
+        extractor = StreamExtractor(
+            hook,
+            conn,
+            hook.settings.shop_domain,
+            run_id,
+            overlap=timedelta(minutes=overlap_minutes),
+            lag=timedelta(seconds=lag_seconds),
+            page_size=page_size,
+        )
+        streams = extractor.run(STREAMS_BY_NAME[stream_name])
+    return {"streams": streams, "api": api_usage(hook)}
+
+
+def api_usage(hook: ShopifyHook) -> dict[str, float]:
+    bucket = hook.bucket
+    return {
+        "requests": hook.requests_sent,
+        "points": bucket.points_spent,
+        "seconds_waited": round(bucket.seconds_waited, 3),
+        "throttled_answers": bucket.throttled_answers,
+    }
+
+
+def build(shopify_conn_id: str, warehouse_conn_id: str, run_id: str) -> dict[str, int]:
+    with closing(connect(warehouse_conn_id)) as conn:
+        return build_core(conn, shop_of(shopify_conn_id), run_id)
+
+
+def push_inventory(shopify_conn_id: str, warehouse_conn_id: str, run_id: str, dry_run: bool) -> dict[str, Any]:
+    hook = ShopifyHook(shopify_conn_id)
+    with closing(connect(warehouse_conn_id)) as conn:
+        counts = InventoryPusher(hook, conn, hook.settings.shop_domain, run_id, dry_run=dry_run).run()
+    return {"inventory": counts, "api": api_usage(hook)}
+
+
+def report(
+    *,
+    shopify_conn_id: str,
+    warehouse_conn_id: str,
+    run_id: str,
+    dag_id: str,
+    extract_results: list[dict[str, Any]],
+    core_changed: dict[str, int],
+    push_result: dict[str, Any],
+) -> dict[str, Any]:
+    """Assemble, store and log the run report; returned for XCom (no secrets in it)."""
+    shop = shop_of(shopify_conn_id)
+    streams, api = merge_extract_results([*extract_results, {"api": push_result.get("api", {})}])
+    with closing(connect(warehouse_conn_id)) as conn:
+        result = {
+            "run_id": run_id,
+            "shop": shop,
+            "streams": streams,
+            "core": core_changed,
+            "core_totals": core_totals(conn, shop),
+            "inventory": push_result["inventory"],
+            "rejects": rejects_by_stage(conn, shop, run_id),
+            "api": api,
+        }
+        save_report(conn, result, dag_id)
+    log.info("\n%s", format_report(result))
+    return result

@@ -1,0 +1,67 @@
+"""``python -m shopify_simulator``: serve a seeded fake shop until SIGTERM/SIGINT."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import sys
+import tempfile
+import threading
+from pathlib import Path
+
+from shopify_simulator.seed import DEFAULT_SCOPES
+from shopify_simulator.server import SimulatorServer
+from shopify_simulator.throttle import PLANS
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m shopify_simulator", description=__doc__)
+    parser.add_argument("--port", type=int, default=8787, help="0 picks a free port")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--orders", type=int, default=50)
+    parser.add_argument("--plan", choices=sorted(PLANS), default="standard")
+    parser.add_argument("--token", required=True, help="the only accepted X-Shopify-Access-Token")
+    parser.add_argument("--shop", default="sim-store.myshopify.com", help="myshopifyDomain")
+    parser.add_argument("--scopes", default=",".join(DEFAULT_SCOPES), help="comma-separated access scopes")
+    parser.add_argument("--port-file", type=Path, help="write the bound port here once listening")
+    parser.add_argument("--throttled-status", type=int, default=200, choices=(200, 429))
+    parser.add_argument("--verbose", action="store_true", help="log every request to stderr")
+    return parser.parse_args(argv)
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Readers never see a half-written port file."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent or Path("."), prefix=f".{path.name}.")
+    with os.fdopen(fd, "w") as handle:
+        handle.write(text)
+    os.replace(tmp, path)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    scopes = tuple(s.strip() for s in args.scopes.split(",") if s.strip())
+    server = SimulatorServer(
+        port=args.port, host=args.host, seed=args.seed, orders=args.orders, plan=args.plan,
+        token=args.token, shop=args.shop, scopes=scopes, throttled_status=args.throttled_status,
+        verbose=args.verbose,
+    )  # fmt: skip
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
+    url = server.start()
+    if args.port_file:
+        write_atomically(args.port_file, f"{server.port}\n")
+    print(
+        f"shopify-simulator listening on {url} (shop {args.shop}, plan {args.plan}, orders {args.orders})",
+        flush=True,
+    )
+    while not stop.wait(0.2):  # short waits keep the main thread responsive to signals
+        pass
+    server.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

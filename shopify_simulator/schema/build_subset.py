@@ -1,0 +1,232 @@
+"""Derive the schema subset the simulator serves from Shopify's real Admin SDL.
+
+Run by hand when the allowlist changes or a new API version is adopted::
+
+    python -m shopify_simulator.schema.build_subset \
+        --source ../shared/shopify-admin-schema/2026-07/admin-schema.graphql
+
+Working on the AST (not on a built schema) keeps every type, field, argument,
+default value and directive exactly as Shopify wrote it; only descriptions are
+dropped, because the carried file should hold facts, not prose.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+
+from graphql import (
+    DirectiveDefinitionNode,
+    DocumentNode,
+    EnumTypeDefinitionNode,
+    FieldDefinitionNode,
+    InputValueDefinitionNode,
+    ListTypeNode,
+    NonNullTypeNode,
+    ScalarTypeDefinitionNode,
+    SchemaDefinitionNode,
+    TypeNode,
+    assert_valid_schema,
+    build_ast_schema,
+    parse,
+    print_ast,
+)
+
+HERE = Path(__file__).resolve().parent
+DEFAULT_OUTPUT = HERE / "admin-2026-07.graphql"
+BUILTIN_SCALARS = frozenset({"String", "Int", "Float", "Boolean", "ID"})
+
+QUERY_FIELDS = frozenset(
+    {
+        "shop",
+        "locations",
+        "location",
+        "products",
+        "product",
+        "productVariants",
+        "productVariant",
+        "inventoryItems",
+        "inventoryItem",
+        "inventoryLevel",
+        "customers",
+        "customer",
+        "orders",
+        "order",
+        "ordersCount",
+        "productsCount",
+        "currentAppInstallation",
+    }
+)
+MUTATION_FIELDS = frozenset({"inventorySetQuantities"})
+OBJECT_TYPES = frozenset(
+    {
+        "QueryRoot",
+        "Mutation",
+        "PageInfo",
+        "Count",
+        "Shop",
+        "ShopPlan",
+        "AppInstallation",
+        "AccessScope",
+        "Location",
+        "LocationAddress",
+        "LocationConnection",
+        "LocationEdge",
+        "InventoryItem",
+        "InventoryItemConnection",
+        "InventoryItemEdge",
+        "InventoryLevel",
+        "InventoryLevelConnection",
+        "InventoryLevelEdge",
+        "InventoryQuantity",
+        "Product",
+        "ProductConnection",
+        "ProductEdge",
+        "ProductVariant",
+        "ProductVariantConnection",
+        "ProductVariantEdge",
+        "Customer",
+        "CustomerConnection",
+        "CustomerEdge",
+        "CustomerEmailAddress",
+        "CustomerPhoneNumber",
+        "MailingAddress",
+        "Order",
+        "OrderConnection",
+        "OrderEdge",
+        "LineItem",
+        "LineItemConnection",
+        "LineItemEdge",
+        "MoneyBag",
+        "MoneyV2",
+        "InventorySetQuantitiesPayload",
+        "InventorySetQuantitiesUserError",
+        "InventoryAdjustmentGroup",
+        "InventoryChange",
+    }
+)
+INPUT_TYPES = frozenset({"InventorySetQuantitiesInput", "InventoryQuantityInput"})
+DIRECTIVES = frozenset({"idempotent"})
+# The real SDL breaks the spec here: Customer.hasTimelineComment is deprecated while
+# CommentEventSubject.hasTimelineComment is not, which graphql-core's schema validation
+# rejects. The simulator serves no timeline comments, so the interface is left out.
+EXCLUDED_INTERFACES = frozenset({"CommentEventSubject"})
+ROOT_FIELDS = {"QueryRoot": QUERY_FIELDS, "Mutation": MUTATION_FIELDS}
+
+
+def named_type(node: TypeNode) -> str:
+    """Unwrap list/non-null wrappers down to the type name."""
+    while isinstance(node, NonNullTypeNode | ListTypeNode):
+        node = node.type
+    return node.name.value
+
+
+class Subset:
+    """Decides which definitions of the full document survive."""
+
+    def __init__(self, document: DocumentNode) -> None:
+        self.defs = {d.name.value: d for d in document.definitions if hasattr(d, "name") and d.name}
+        self.leaf = {
+            name for name, d in self.defs.items() if isinstance(d, ScalarTypeDefinitionNode | EnumTypeDefinitionNode)
+        } | BUILTIN_SCALARS
+        self.interfaces = self._implemented_interfaces()
+        self.outputs = OBJECT_TYPES | self.interfaces
+
+    def _implemented_interfaces(self) -> set[str]:
+        """Interfaces of kept objects that still have a field once filtered.
+
+        An interface whose every field is filtered out cannot be expressed in SDL,
+        so it is dropped together with the `implements` clauses naming it.
+        """
+        found: set[str] = set()
+        for name in OBJECT_TYPES:
+            found.update(i.name.value for i in self.defs[name].interfaces or ())
+        self.outputs = OBJECT_TYPES | found
+        found -= EXCLUDED_INTERFACES
+        return {name for name in found if any(self.keep_field(name, f) for f in self.defs[name].fields)}
+
+    def _arg_ok(self, arg: InputValueDefinitionNode) -> bool:
+        name = named_type(arg.type)
+        return name in self.leaf or name in INPUT_TYPES
+
+    def keep_field(self, owner: str, field: FieldDefinitionNode) -> bool:
+        if owner in ROOT_FIELDS and field.name.value not in ROOT_FIELDS[owner]:
+            return False
+        result = named_type(field.type)
+        if result not in self.leaf and result not in self.outputs:
+            return False
+        return all(self._arg_ok(a) for a in field.arguments or ())
+
+    def referenced_leaves(self, kept: Iterable[object]) -> set[str]:
+        names: set[str] = set()
+        for node in kept:
+            for field in getattr(node, "fields", None) or ():
+                names.add(named_type(field.type))
+                names.update(named_type(a.type) for a in getattr(field, "arguments", None) or ())
+            names.update(named_type(a.type) for a in getattr(node, "arguments", None) or ())
+        return {n for n in names if n in self.leaf and n not in BUILTIN_SCALARS}
+
+
+def strip(node: object) -> object:
+    """Return a copy of an AST node with every description removed, recursively."""
+    if isinstance(node, list | tuple):
+        return type(node)(strip(n) for n in node)
+    if not hasattr(node, "keys"):
+        return node
+    changes = {key: None if key == "description" else strip(getattr(node, key)) for key in node.keys if key != "loc"}
+    return dataclasses.replace(node, **changes)
+
+
+def build(document: DocumentNode) -> DocumentNode:
+    """Filter the full SDL document down to the served subset."""
+    subset = Subset(document)
+    kept: list[object] = []
+    for name in sorted(subset.outputs):
+        node = subset.defs[name]
+        fields = tuple(f for f in node.fields if subset.keep_field(name, f))
+        interfaces = tuple(i for i in node.interfaces or () if i.name.value in subset.interfaces)
+        kept.append(dataclasses.replace(node, fields=fields, interfaces=interfaces))
+    kept.extend(subset.defs[name] for name in sorted(INPUT_TYPES))
+    directives = [
+        d for d in document.definitions if isinstance(d, DirectiveDefinitionNode) and d.name.value in DIRECTIVES
+    ]
+    leaves = subset.referenced_leaves(kept + directives)
+    schema = [d for d in document.definitions if isinstance(d, SchemaDefinitionNode)]
+    ordered = schema + directives + [subset.defs[n] for n in sorted(leaves)] + kept
+    ordered.sort(key=_sort_key)
+    return DocumentNode(definitions=tuple(strip(d) for d in ordered))
+
+
+def _sort_key(node: object) -> tuple[int, str]:
+    if isinstance(node, SchemaDefinitionNode):
+        return (0, "")
+    if isinstance(node, DirectiveDefinitionNode):
+        return (1, node.name.value)
+    return (2, node.name.value)
+
+
+HEADER = (
+    "# Shopify Admin GraphQL 2026-07 -- subset served by shopify_simulator.\n"
+    "# Generated by `python -m shopify_simulator.schema.build_subset` from the real SDL;\n"
+    "# descriptions stripped. Do not hand-edit: change the allowlist and regenerate.\n\n"
+)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--source", type=Path, required=True, help="full admin-schema.graphql")
+    parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT)
+    args = parser.parse_args(argv)
+    document = build(parse(args.source.read_text(), no_location=True))
+    text = HEADER + print_ast(document) + "\n"
+    assert_valid_schema(build_ast_schema(parse(text)))  # fails loudly if the subset is inconsistent
+    args.output.write_text(text)
+    print(f"wrote {args.output} ({len(text)} bytes, {len(document.definitions)} definitions)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,139 @@
+"""HTTP front door: Shopify's URL, token check and version header, plus the control plane.
+
+``SimulatorServer`` runs the standard-library threading HTTP server on a thread so
+tests can start a simulator in-process (``start()`` returns the base URL).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+import threading
+import time
+import traceback
+from collections.abc import Callable
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+from shopify_simulator import control, errors
+from shopify_simulator.engine import Engine
+from shopify_simulator.schema import resolve_version
+from shopify_simulator.seed import DEFAULT_SCOPES, generate
+from shopify_simulator.store import Store
+from shopify_simulator.throttle import Buckets
+
+GRAPHQL_PATH = re.compile(r"^/admin/api/(?P<version>[^/]+)/graphql\.json$")
+MAX_BODY = 10 * 1024 * 1024
+
+
+class Handler(BaseHTTPRequestHandler):
+    server: SimulatorHTTPServer
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
+        if self.server.verbose:
+            super().log_message(format, *args)
+
+    def _body(self) -> bytes:
+        length = int(self.headers.get("Content-Length") or 0)
+        return self.rfile.read(min(length, MAX_BODY)) if length else b""
+
+    def _send(self, status: int, payload: Any, headers: dict[str, str] | None = None) -> None:
+        data = json.dumps(payload, separators=(",", ":")).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json; charset=utf-8")
+        self.send_header("Content-Length", str(len(data)))
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(data)
+
+    def do_GET(self) -> None:  # noqa: N802 - stdlib naming
+        self._dispatch("GET")
+
+    def do_POST(self) -> None:  # noqa: N802 - stdlib naming
+        self._dispatch("POST")
+
+    def _dispatch(self, method: str) -> None:
+        body = self._body() if method == "POST" else b""
+        if self.path.startswith("/_simulator/"):
+            self._send(*control.handle(self.server.engine, method, self.path, body))
+            return
+        match = GRAPHQL_PATH.match(self.path.split("?", 1)[0])
+        if match is None:
+            self._send(404, {"errors": "Not Found"})
+            return
+        version = resolve_version(match["version"])
+        headers = {"X-Shopify-API-Version": version}
+        token = self.headers.get("X-Shopify-Access-Token", "")
+        if token != self.server.token:
+            self._send(401, errors.UNAUTHORIZED, headers)
+            return
+        if method != "POST":
+            self._send(400, errors.BAD_BODY, headers)
+            return
+        try:
+            status, payload = self.server.engine.handle(version, token, body)
+        except Exception as exc:  # a simulator bug must still answer like Shopify's 500
+            traceback.print_exception(exc, file=sys.stderr)
+            status, payload = 500, {"errors": "Internal Server Error"}
+        self._send(status, payload, headers)
+
+
+class SimulatorHTTPServer(ThreadingHTTPServer):
+    daemon_threads = True
+    block_on_close = False  # idle keep-alive connections must not hold up shutdown
+
+    def __init__(self, address: tuple[str, int], engine: Engine, token: str, verbose: bool = False) -> None:
+        super().__init__(address, Handler)
+        self.engine, self.token, self.verbose = engine, token, verbose
+
+
+class SimulatorServer:
+    """A seeded simulator on a background thread (for tests and the CLI)."""
+
+    def __init__(
+        self,
+        *,
+        port: int = 0,
+        host: str = "127.0.0.1",
+        seed: int = 1,
+        orders: int = 50,
+        plan: str = "standard",
+        token: str = "shpat_simulator",
+        shop: str = "sim-store.myshopify.com",
+        scopes: tuple[str, ...] = DEFAULT_SCOPES,
+        store: Store | None = None,
+        clock: Callable[[], float] | None = None,
+        bucket: tuple[int, int] | None = None,
+        throttled_status: int = 200,
+        verbose: bool = False,
+    ) -> None:
+        self.store = store or generate(seed, orders, shop_domain=shop, plan=plan, scopes=scopes)
+        buckets = Buckets(plan, clock or time.monotonic, bucket)
+        self.engine = Engine(self.store, buckets, throttled_status)
+        self.httpd = SimulatorHTTPServer((host, port), self.engine, token, verbose)
+        self.plan, self.orders, self.shop = plan, orders, shop
+        self._thread: threading.Thread | None = None
+
+    @property
+    def port(self) -> int:
+        return self.httpd.server_address[1]
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.httpd.server_address[0]}:{self.port}"
+
+    def start(self) -> str:
+        self._thread = threading.Thread(
+            target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, name="shopify-simulator", daemon=True
+        )
+        self._thread.start()
+        return self.url
+
+    def stop(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)

@@ -1,0 +1,272 @@
+"""The in-memory shop: compact records plus sorted indexes for cursor pagination.
+
+Records are slotted dataclasses holding ints (epoch seconds, cents) rather than
+rendered strings, so a store of a million orders stays affordable; rendering to
+Shopify's formats happens at the GraphQL scalar boundary. Indexes are sorted
+lists of ``(sort value, id)`` tuples, rebuilt lazily after writes and searched with
+``bisect`` by the paginator.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+QUANTITY_NAMES = (
+    "available",
+    "on_hand",
+    "committed",
+    "incoming",
+    "reserved",
+    "damaged",
+    "safety_stock",
+    "quality_control",
+)
+# on_hand is the sum of these; `incoming` stands alone (Shopify inventory states).
+ON_HAND_PARTS = ("available", "committed", "reserved", "damaged", "safety_stock", "quality_control")
+
+
+@dataclass(slots=True)
+class Address:
+    id: int
+    first_name: str | None
+    last_name: str | None
+    company: str | None
+    address1: str
+    address2: str | None
+    city: str
+    province: str | None
+    province_code: str | None
+    zip: str
+    country: str
+    country_code: str
+    phone: str | None
+
+
+@dataclass(slots=True)
+class Shop:
+    id: int
+    name: str
+    email: str
+    myshopify_domain: str
+    currency_code: str
+    iana_timezone: str
+    created_at: int
+    updated_at: int
+    plan: str
+
+
+@dataclass(slots=True)
+class Location:
+    id: int
+    inventory_key: int  # the number InventoryLevel gids carry for this location
+    name: str
+    is_active: bool
+    fulfills_online_orders: bool
+    created_at: int
+    updated_at: int
+    address: Address
+    deactivated_at: int | None = None
+
+
+@dataclass(slots=True)
+class Product:
+    id: int
+    title: str
+    handle: str
+    status: str
+    vendor: str
+    product_type: str
+    tags: tuple[str, ...]
+    created_at: int
+    updated_at: int
+    variant_ids: list[int] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Variant:
+    id: int
+    product_id: int
+    inventory_item_id: int
+    sku: str | None
+    title: str
+    barcode: str | None
+    price: int  # cents
+    compare_at_price: int | None
+    position: int
+    created_at: int
+    updated_at: int
+
+
+@dataclass(slots=True)
+class InventoryItem:
+    id: int
+    variant_id: int
+    sku: str | None
+    tracked: bool
+    unit_cost: int | None  # cents
+    created_at: int
+    updated_at: int
+    level_ids: list[int] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class InventoryLevel:
+    id: int  # internal key: (location id, item id) packed; never rendered
+    item_id: int
+    location_id: int
+    quantities: dict[str, int]
+    created_at: int
+    updated_at: int
+    available_updated_at: int | None = None
+
+
+@dataclass(slots=True)
+class Customer:
+    id: int
+    first_name: str
+    last_name: str
+    email: str | None
+    phone: str | None
+    tags: tuple[str, ...]
+    created_at: int
+    updated_at: int
+    address: Address | None
+    order_ids: list[int] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class LineItem:
+    id: int
+    order_id: int
+    variant_id: int | None
+    sku: str | None
+    title: str
+    variant_title: str | None
+    quantity: int
+    current_quantity: int
+    unfulfilled_quantity: int
+    unit_price: int  # cents
+    discount: int  # cents per unit
+
+
+@dataclass(slots=True)
+class Order:
+    id: int
+    number: int
+    customer_id: int | None
+    email: str | None
+    phone: str | None
+    created_at: int
+    updated_at: int
+    processed_at: int
+    cancelled_at: int | None
+    cancel_reason: str | None
+    closed_at: int | None
+    test: bool
+    financial_status: str | None
+    fulfillment_status: str
+    currency_code: str
+    source_name: str
+    tags: tuple[str, ...]
+    gateways: tuple[str, ...]
+    location_id: int
+    shipping: int  # cents
+    tax: int  # cents
+    billing_address: Address | None
+    shipping_address: Address | None
+    line_items: list[LineItem] = field(default_factory=list)
+
+    @property
+    def subtotal(self) -> int:
+        return sum((li.unit_price - li.discount) * li.quantity for li in self.line_items)
+
+    @property
+    def total(self) -> int:
+        return self.subtotal + self.tax + self.shipping
+
+
+@dataclass(slots=True)
+class AdjustmentGroup:
+    id: int
+    created_at: int
+    reason: str
+    reference_document_uri: str | None
+    changes: list[Change]
+
+
+@dataclass(slots=True)
+class Change:
+    name: str
+    delta: int
+    item_id: int
+    location_id: int
+    ledger_document_uri: str | None = None
+
+
+Index = list[tuple[object, int]]
+
+
+class Store:
+    """All records of one shop, keyed by numeric id, plus lazily built sort indexes."""
+
+    def __init__(self, shop: Shop, scopes: Iterable[str], clock: Callable[[], float] = time.time) -> None:
+        self.shop = shop
+        self.scopes = tuple(scopes)
+        self.clock = clock
+        self.lock = threading.RLock()
+        self.locations: dict[int, Location] = {}
+        self.products: dict[int, Product] = {}
+        self.variants: dict[int, Variant] = {}
+        self.inventory_items: dict[int, InventoryItem] = {}
+        self.inventory_levels: dict[int, InventoryLevel] = {}
+        self.customers: dict[int, Customer] = {}
+        self.orders: dict[int, Order] = {}
+        self.adjustment_groups: dict[int, AdjustmentGroup] = {}
+        self.idempotency: dict[str, tuple[str, object]] = {}  # key -> (parameters, payload)
+        self._next_id = 90_000_000_000_000
+        self._indexes: dict[tuple[str, str], Index] = {}
+
+    def now(self) -> int:
+        """Current time in whole seconds (Shopify timestamps carry no fraction)."""
+        return int(self.clock())
+
+    def next_id(self) -> int:
+        self._next_id += 1
+        return self._next_id
+
+    def level_key(self, location_id: int, item_id: int) -> int:
+        return location_id * 10**15 + item_id
+
+    def level(self, location_id: int, item_id: int) -> InventoryLevel | None:
+        return self.inventory_levels.get(self.level_key(location_id, item_id))
+
+    def add_level(self, level: InventoryLevel) -> None:
+        self.inventory_levels[level.id] = level
+        self.inventory_items[level.item_id].level_ids.append(level.id)
+
+    def index(self, resource: str, sort_key: str, key: Callable[[object], object]) -> Index:
+        """Ascending ``(value, id)`` list for a resource and sort key, cached until a write."""
+        cached = self._indexes.get((resource, sort_key))
+        if cached is None:
+            records: dict[int, object] = getattr(self, resource)
+            cached = sorted((key(r), rid) for rid, r in records.items())
+            self._indexes[(resource, sort_key)] = cached
+        return cached
+
+    def invalidate(self, resource: str) -> None:
+        """Drop the indexes of a resource after one of its records changed."""
+        for cache_key in [k for k in self._indexes if k[0] == resource]:
+            del self._indexes[cache_key]
+
+    def touch_orders(self, count: int) -> list[int]:
+        """Bump updatedAt of the `count` least recently updated orders (control plane)."""
+        with self.lock:
+            oldest = [oid for _, oid in self.index("orders", "UPDATED_AT", lambda o: o.updated_at)[:count]]
+            now = self.now()
+            for oid in oldest:
+                self.orders[oid].updated_at = now
+            self.invalidate("orders")
+            return oldest
