@@ -23,7 +23,10 @@ lock:
 demo: venv
 	$(BIN)/python scripts/demo.py
 
+# The test command of the README and of CI: lint, then every test (unit, DAG rules,
+# integration against PostgreSQL and the simulator, end to end with real Airflow).
 test: venv
+	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
 lint: venv

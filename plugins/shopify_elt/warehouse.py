@@ -18,11 +18,16 @@ _STATEMENT_END = re.compile(r";\s*(?:\n|$)")
 
 
 def connect(conn_id: str = WAREHOUSE_CONN_ID) -> psycopg.Connection:
-    """A psycopg 3 connection to the warehouse named by the Airflow connection ``conn_id``."""
+    """A psycopg 3 connection to the warehouse named by the Airflow connection ``conn_id``.
+
+    In autocommit mode: every unit of work that must be atomic says so with
+    ``conn.transaction()``, and nothing is left in an implicit transaction that closing the
+    connection would silently roll back.
+    """
     conn = PostgresHook(postgres_conn_id=conn_id).get_conn()
     if not isinstance(conn, psycopg.Connection):
         raise TypeError("the pipeline needs psycopg 3 (installed with SQLAlchemy 2 by requirements.lock)")
-    conn.autocommit = False
+    conn.autocommit = True
     return conn
 
 

@@ -83,9 +83,7 @@ class InventoryPusher:
                    order by push_id""",
                 (self.run_id, self.shop),
             )
-            rows = [PlannedPush(*row) for row in cur.fetchall()]
-        self.conn.commit()
-        return rows
+            return [PlannedPush(*row) for row in cur.fetchall()]
 
     def _send(self, batch: list[PlannedPush]) -> None:
         """Send one batch; rows refused by Shopify are marked, the others are re-sent."""
