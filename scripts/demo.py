@@ -2,7 +2,7 @@
 
 The warehouse is, in this order: the one you name (``AIRFLOW_CONN_WAREHOUSE_DEFAULT``, any
 PostgreSQL URI), else the local server on 127.0.0.1:5432 if one answers (database
-``shopify_elt_demo`` is created there), else a throwaway cluster of the installed PostgreSQL
+``shopify_elt_demo`` is recreated there), else a throwaway cluster of the installed PostgreSQL
 binaries (``initdb`` + ``pg_ctl``) that this script starts and stops itself.
 """
 
@@ -49,10 +49,10 @@ def warehouse() -> Iterator[str]:
         return
     try:
         with psycopg.connect(f"{LOCAL_SERVER}/postgres", autocommit=True, connect_timeout=3) as admin:
-            exists = admin.execute("select 1 from pg_database where datname = 'shopify_elt_demo'").fetchone()
-            if not exists:
-                admin.execute("create database shopify_elt_demo")
-        say(f"Warehouse: local server {LOCAL_SERVER}/shopify_elt_demo")
+            # The demo's store is generated anew each time, so its warehouse starts empty too.
+            admin.execute("drop database if exists shopify_elt_demo with (force)")
+            admin.execute("create database shopify_elt_demo")
+        say(f"Warehouse: local server {LOCAL_SERVER}/shopify_elt_demo (recreated)")
         yield f"{LOCAL_SERVER}/shopify_elt_demo"
         return
     except psycopg.OperationalError:

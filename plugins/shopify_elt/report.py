@@ -7,6 +7,8 @@ from typing import Any
 
 import psycopg
 
+from shopify_elt.transform import CORE_BUILD_ORDER
+
 
 def merge_extract_results(
     results: list[dict[str, Any]],
@@ -54,7 +56,8 @@ def format_report(report: dict[str, Any]) -> str:
             f"  {name:<20}{c['extracted']:>10}{c['inserted']:>10}{c['updated']:>10}{c['deleted']:>9}{c['rejected']:>10}"
         )
     lines += ["", "Loaded into core (rows changed / rows in table):"]
-    for table, changed in report["core"].items():
+    for table in CORE_BUILD_ORDER:
+        changed = report["core"].get(table, 0)
         total = report.get("core_totals", {}).get(table, "?")
         lines.append(f"  {table:<20}{changed:>10} / {total}")
     inv = report["inventory"]
