@@ -8,11 +8,29 @@ support for it.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cache, cached_property
 from pathlib import Path
 
 QUERY_DIR = Path(__file__).with_name("queries")
+FRAGMENT_DIR = QUERY_DIR / "fragments"
+_SPREAD = re.compile(r"\.\.\.\s*([A-Z]\w*)")
+
+
+@cache
+def load_document(name: str) -> str:
+    """``queries/<name>.graphql`` followed by every fragment of ``queries/fragments`` it spreads
+    (transitively), so shared selections are written once."""
+    text = (QUERY_DIR / f"{name}.graphql").read_text()
+    needed: list[str] = []
+    pending = _SPREAD.findall(text)
+    while pending:
+        fragment = pending.pop()
+        if fragment not in needed:
+            needed.append(fragment)
+            pending += _SPREAD.findall((FRAGMENT_DIR / f"{fragment}.graphql").read_text())
+    return "\n".join([text, *((FRAGMENT_DIR / f"{f}.graphql").read_text() for f in sorted(needed))])
 
 PG_TYPES = frozenset({"text", "timestamptz", "numeric", "integer", "bigint", "boolean", "jsonb", "text[]"})
 
@@ -68,7 +86,7 @@ class Stream:
     @cached_property
     def document(self) -> str:
         """The GraphQL document of this stream, from ``queries/<name>.graphql``."""
-        return (QUERY_DIR / f"{self.name}.graphql").read_text()
+        return load_document(self.name)
 
     @property
     def table(self) -> str:

@@ -18,6 +18,12 @@ QUERIES = Path(__file__).resolve().parents[2] / "plugins" / "shopify_elt" / "que
 DOCUMENTS = sorted(p for p in QUERIES.glob("*.graphql") if not p.name.startswith("inventory_set_"))
 
 
+def with_fragments(text: str) -> str:
+    """The document plus the shared fragment files it spreads (``queries/fragments/<Name>.graphql``)."""
+    fragments = [f for f in sorted((QUERIES / "fragments").glob("*.graphql")) if f"...{f.stem}" in text]
+    return "\n".join([text, *(f.read_text() for f in fragments)])
+
+
 def variables_for(name: str, server: SimulatorServer) -> dict[str, Any]:
     store = server.store
     values: dict[str, Any] = {"first": 5, "lineItemsFirst": 3, "query": "updated_at:>='2000-01-01T00:00:00Z'"}
@@ -31,7 +37,7 @@ def variables_for(name: str, server: SimulatorServer) -> dict[str, Any]:
 
 @pytest.mark.parametrize("document", DOCUMENTS, ids=lambda p: p.stem)
 def test_pipeline_query_executes(document: Path, server: SimulatorServer, gql: GraphQL) -> None:
-    status, body = gql(document.read_text(), variables_for(document.name, server))
+    status, body = gql(with_fragments(document.read_text()), variables_for(document.name, server))
     assert status == 200
     assert "errors" not in body, body.get("errors")
     assert body["extensions"]["cost"]["actualQueryCost"] <= body["extensions"]["cost"]["requestedQueryCost"]

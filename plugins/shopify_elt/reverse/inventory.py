@@ -13,20 +13,20 @@ import hashlib
 import logging
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import psycopg
 
 from shopify_elt.errors import ShopifyQueryError
 from shopify_elt.hooks.shopify import ShopifyHook
+from shopify_elt.streams import load_document
 from shopify_elt.warehouse import run_file
 
 log = logging.getLogger(__name__)
 
 BATCH_SIZE = 250
 """Shopify caps input arrays at 250 items."""
-MUTATION = (Path(__file__).parents[1] / "queries" / "inventory_set_quantities.graphql").read_text()
+MUTATION = load_document("inventory_set_quantities")
 _QUANTITY_INDEX = re.compile(r"^\d+$")
 
 
