@@ -49,12 +49,11 @@ def plan_window(watermark: datetime | None, now: datetime, overlap: timedelta, l
 
 
 def read_watermark(conn: psycopg.Connection, shop: str, stream: str) -> datetime | None:
-    """The stored watermark, locked for this transaction so two runs cannot both advance it."""
+    """The stored watermark. The (shop, stream) pair is locked until the transaction ends, so
+    two runs can never extract the same stream at once, even before its first watermark."""
     with conn.cursor() as cur:
-        cur.execute(
-            "select watermark from ops.stream_state where shop = %s and stream = %s for update",
-            (shop, stream),
-        )
+        cur.execute("select pg_advisory_xact_lock(hashtextextended(%s, 0))", (f"extract:{shop}:{stream}",))
+        cur.execute("select watermark from ops.stream_state where shop = %s and stream = %s", (shop, stream))
         row = cur.fetchone()
     return row[0] if row else None
 
@@ -95,9 +94,10 @@ class StreamExtractor:
             writer = StagingWriter(self.conn, stream, self.shop, self.run_id)
             children = {c.name: StagingWriter(self.conn, c, self.shop, self.run_id) for c in children_of(stream.name)}
             for parent_id, record in self._records(stream, window):
-                for child in children_of(stream.name):
-                    self._stage_children(child, record, children[child.name])
-                writer.add(record, parent_id)
+                embedded = {c.name: record.pop(c.embedded_as or "", None) for c in children_of(stream.name)}
+                if writer.add(record, parent_id):  # children of a rejected record have no parent to join
+                    for child in children_of(stream.name):
+                        self._stage_children(child, record["id"], embedded[child.name], children[child.name])
             for w in (writer, *children.values()):
                 w.flush()
             write_watermark(self.conn, self.shop, stream.name, window, self.run_id, writer.counts.extracted)
@@ -139,12 +139,11 @@ class StreamExtractor:
             )
             return [row[0] for row in cur.fetchall()]
 
-    def _stage_children(self, child: Stream, record: dict[str, Any], writer: StagingWriter) -> None:
-        """Stage the child connection embedded in ``record`` (fetching pages past the first)."""
-        connection = record.pop(child.embedded_as or "", None) or {"nodes": [], "pageInfo": {}}
-        parent_id = record.get("id")
-        if not isinstance(parent_id, str):
-            return  # the parent itself will be rejected; its children cannot be attached
+    def _stage_children(
+        self, child: Stream, parent_id: str, connection: dict[str, Any] | None, writer: StagingWriter
+    ) -> None:
+        """Stage a child connection embedded in its parent's page, fetching pages past the first."""
+        connection = connection or {"nodes": [], "pageInfo": {}}
         for node in connection["nodes"]:
             writer.add(node, parent_id)
         info = connection.get("pageInfo") or {}

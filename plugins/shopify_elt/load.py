@@ -64,19 +64,20 @@ class StagingWriter:
         names += [c.name for c in self.stream.columns]
         return names + ["_raw", "_extracted_at", "_run_id"]
 
-    def add(self, record: dict[str, Any], parent_id: str | None = None) -> None:
-        """Stage one raw record (or reject it with its reason)."""
+    def add(self, record: dict[str, Any], parent_id: str | None = None) -> bool:
+        """Stage one raw record, or reject it with its reason; says whether it was staged."""
         self.counts.extracted += 1
         try:
             row = to_row(self.stream, record, parent_id)
         except RecordError as error:
             self.reject(record, str(error))
-            return
+            return False
         extracted_at = datetime.now(UTC)
         values = [self.shop, *row.values(), json.dumps(record), extracted_at, self.run_id]
         self._rows.append(tuple(values))
         if self.stream.parent is None and len(self._rows) >= FLUSH_ROWS:
             self.flush()
+        return True
 
     def parent_seen(self, parent_id: str) -> None:
         """Declare that every child of ``parent_id`` has been added (even if none).

@@ -32,6 +32,7 @@ def load_document(name: str) -> str:
             pending += _SPREAD.findall((FRAGMENT_DIR / f"{fragment}.graphql").read_text())
     return "\n".join([text, *((FRAGMENT_DIR / f"{f}.graphql").read_text() for f in sorted(needed))])
 
+
 PG_TYPES = frozenset({"text", "timestamptz", "numeric", "integer", "bigint", "boolean", "jsonb", "text[]"})
 
 
