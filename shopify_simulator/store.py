@@ -14,6 +14,9 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from shopify_simulator.events import EventBus
+from shopify_simulator.faults import Faults
+
 QUANTITY_NAMES = (
     "available",
     "on_hand",
@@ -226,6 +229,8 @@ class Store:
         self.orders: dict[int, Order] = {}
         self.adjustment_groups: dict[int, AdjustmentGroup] = {}
         self.idempotency: dict[str, tuple[str, object]] = {}  # key -> (parameters, payload)
+        self.events = EventBus()  # writes publish here; webhooks subscribe
+        self.faults = Faults()  # armed by the control plane, taken by the code paths
         self._next_id = 90_000_000_000_000
         self._indexes: dict[tuple[str, str], Index] = {}
 
