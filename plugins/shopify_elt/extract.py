@@ -94,7 +94,10 @@ class StreamExtractor:
             writer = StagingWriter(self.conn, stream, self.shop, self.run_id)
             children = {c.name: StagingWriter(self.conn, c, self.shop, self.run_id) for c in children_of(stream.name)}
             for parent_id, record in self._records(stream, window):
-                embedded = {c.name: record.pop(c.embedded_as or "", None) for c in children_of(stream.name)}
+                embedded = {
+                    c.name: record.pop(c.embedded_as or "", None) if isinstance(record, dict) else None
+                    for c in children_of(stream.name)
+                }
                 if writer.add(record, parent_id):  # children of a rejected record have no parent to join
                     for child in children_of(stream.name):
                         self._stage_children(child, record["id"], embedded[child.name], children[child.name])

@@ -133,3 +133,17 @@ def test_shopify_now_holds_what_core_says(two_runs, simulator, warehouse):
     theirs = available_by_level(simulator)
     assert ours, "core.stock is empty"
     assert {key: theirs.get(key) for key in ours} == ours
+
+
+def test_the_token_is_in_no_xcom_rendered_field_or_log(two_runs, simulator):
+    import os
+    import pathlib
+    import sqlite3
+
+    home = pathlib.Path(os.environ["AIRFLOW_HOME"])
+    with sqlite3.connect(home / "airflow.db") as db:
+        dump = "\n".join(db.iterdump())
+    assert "report_run" in dump, "the metadata database holds the runs' task instances"
+    assert simulator.token not in dump
+    logs = [p.read_text(errors="replace") for p in home.rglob("*.log")]
+    assert all(simulator.token not in text for text in logs)
