@@ -13,6 +13,7 @@ from pathlib import Path
 from shopify_simulator.seed import DEFAULT_SCOPES
 from shopify_simulator.server import SimulatorServer
 from shopify_simulator.throttle import PLANS
+from shopify_simulator.webhooks import DEFAULT_SECRET, WebhookSettings
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -28,6 +29,19 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--port-file", type=Path, help="write the bound port here once listening")
     parser.add_argument("--throttled-status", type=int, default=200, choices=(200, 429))
     parser.add_argument("--verbose", action="store_true", help="log every request to stderr")
+    parser.add_argument(
+        "--clock-speed", type=float, default=1.0, help="simulated seconds per real second (buckets, stamps, retries)"
+    )
+    parser.add_argument(
+        "--webhook-secret", default=DEFAULT_SECRET, help=f"app secret signing X-Shopify-Hmac-Sha256 ({DEFAULT_SECRET})"
+    )
+    parser.add_argument("--webhook-duplicate-rate", type=float, default=0.0, help="share of deliveries sent twice")
+    parser.add_argument("--webhook-reorder-rate", type=float, default=0.0, help="share of deliveries held back")
+    parser.add_argument(
+        "--webhook-allow-http",
+        action="store_true",
+        help="accept http:// webhook addresses on any host, not just loopback",
+    )
     return parser.parse_args(argv)
 
 
@@ -45,7 +59,11 @@ def main(argv: list[str] | None = None) -> int:
     server = SimulatorServer(
         port=args.port, host=args.host, seed=args.seed, orders=args.orders, plan=args.plan,
         token=args.token, shop=args.shop, scopes=scopes, throttled_status=args.throttled_status,
-        verbose=args.verbose,
+        verbose=args.verbose, clock_speed=args.clock_speed,
+        webhooks=WebhookSettings(
+            secret=args.webhook_secret, duplicate_rate=args.webhook_duplicate_rate,
+            reorder_rate=args.webhook_reorder_rate, seed=args.seed, allow_http=args.webhook_allow_http,
+        ),
     )  # fmt: skip
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from shopify_simulator import control_catalog, control_orders, control_runtime
 from shopify_simulator.engine import Engine
 
 
@@ -25,4 +26,8 @@ def handle(engine: Engine, method: str, path: str, body: bytes) -> tuple[int, di
             return 400, {"error": 'body must be JSON like {"count": 5}'}
         touched = engine.store.touch_orders(max(0, count))
         return 200, {"touched": len(touched), "ids": [f"gid://shopify/Order/{oid}" for oid in touched]}
+    for extension in (control_runtime.handle, control_catalog.handle, control_orders.handle):
+        answer = extension(engine, method, route, body)
+        if answer is not None:
+            return answer
     return 404, {"error": f"no control endpoint {method} {route}"}

@@ -34,6 +34,8 @@ from graphql import (
 from graphql.language import DocumentNode
 
 MUTATION_COST = 10
+# Captured at a flat 10 whatever the payload selects (bulk-run-query-*, bulk-cancel-* captures).
+FLAT_MUTATIONS = frozenset({"bulkOperationRunQuery", "bulkOperationCancel"})
 
 
 class CostCalculator:
@@ -109,7 +111,8 @@ class CostCalculator:
         for field in self.fields(operation.selection_set, root):
             cost = self.field_requested(field, root)
             if operation.operation == OperationType.MUTATION and not field.name.value.startswith("__"):
-                cost = MUTATION_COST + self.selection_requested(field, root)
+                flat = field.name.value in FLAT_MUTATIONS
+                cost = MUTATION_COST + (0 if flat else self.selection_requested(field, root))
             total += cost
         return total
 
@@ -144,7 +147,8 @@ class CostCalculator:
         for field in self.fields(operation.selection_set, root):
             if operation.operation == OperationType.MUTATION and not field.name.value.startswith("__"):
                 value = (data or {}).get(key(field))
-                total += MUTATION_COST + self.children_actual(field, root, value)
+                flat = field.name.value in FLAT_MUTATIONS
+                total += MUTATION_COST + (0 if flat else self.children_actual(field, root, value))
             else:
                 total += self.field_actual(field, root, (data or {}).get(key(field)))
         return total

@@ -26,7 +26,10 @@ from graphql import (
 
 from shopify_simulator import errors
 from shopify_simulator.cost import actual_cost, requested_cost
+from shopify_simulator.counters import applied_mutations, stats_json
+from shopify_simulator.faults import Faults
 from shopify_simulator.limits import oversized_input
+from shopify_simulator.record_faults import apply as apply_record_faults
 from shopify_simulator.resolvers.context import Context
 from shopify_simulator.resolvers.dispatch import resolve_field
 from shopify_simulator.schema import load_schema
@@ -41,17 +44,30 @@ class Stats:
     throttled: int = 0
     points_spent: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    # Named counters other parts bump (calls.control, calls.bulkDownload, webhooks.delivered, …).
+    counters: dict[str, int] = field(default_factory=dict)
+    faults: Faults | None = field(default=None, repr=False)
 
-    def as_json(self) -> dict[str, int]:
+    def incr(self, name: str, amount: int = 1) -> None:
         with self.lock:
-            return {"requests": self.requests, "throttled": self.throttled, "pointsSpent": self.points_spent}
+            self.counters[name] = self.counters.get(name, 0) + amount
+
+    def as_json(self) -> dict[str, Any]:
+        with self.lock:
+            out: dict[str, Any] = {
+                "requests": self.requests,
+                "throttled": self.throttled,
+                "pointsSpent": self.points_spent,
+            }
+            counters = dict(self.counters)
+        return stats_json(out, counters, self.faults)
 
 
 class Engine:
     def __init__(self, store: Store, buckets: Buckets, throttled_status: int = 200) -> None:
         self.store, self.buckets, self.throttled_status = store, buckets, throttled_status
         self.context = Context(store)
-        self.stats = Stats()
+        self.stats = Stats(faults=store.faults)
 
     def handle(self, version: str, token: str, body: bytes) -> tuple[int, dict[str, Any]]:
         with self.stats.lock:
@@ -81,7 +97,7 @@ class Engine:
         if requested > errors.MAX_COST:
             return 200, errors.max_cost_exceeded(requested)
         bucket = self.buckets.get(token)
-        if not bucket.take(requested):
+        if self.store.faults.take("throttled") is not None or not bucket.take(requested):
             with self.stats.lock:
                 self.stats.throttled += 1
             return self.throttled_status, {"errors": [errors.THROTTLED], "extensions": _cost(bucket, requested, None)}
@@ -119,7 +135,9 @@ class Engine:
                 if error.original_error is not None and not isinstance(error.original_error, GraphQLError):
                     print(f"shopify-simulator: resolver failed: {error!r}", file=sys.stderr)
             body["errors"] = [errors.execution_error(e) for e in result.errors]
-        body["data"] = result.data
+        if operation.operation.value == "mutation":
+            self.stats.incr("mutationsApplied", applied_mutations(result))
+        body["data"] = apply_record_faults(self.store.faults, result.data)
         body["extensions"] = _cost(bucket, requested, actual)
         return body
 

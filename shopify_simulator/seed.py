@@ -12,6 +12,7 @@ import random
 import time
 from collections.abc import Iterable
 
+from shopify_simulator.seed_orders import enrich
 from shopify_simulator.store import (
     ON_HAND_PARTS,
     Address,
@@ -127,6 +128,7 @@ def generate(
     gen.customers(max(1, orders // 3))
     gen.orders(orders)
     gen.inventory()
+    enrich(store, seed, anchor)  # fulfillments, refunds, holds, drafts, discounts, deletion events
     return store
 
 

@@ -10,18 +10,21 @@ import json
 import re
 import sys
 import threading
-import time
 import traceback
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from shopify_simulator import control, errors
+from shopify_simulator import control, errors, http_faults
+from shopify_simulator.bulk import download as bulk_download
+from shopify_simulator.bulk import operations as bulk_operations
+from shopify_simulator.clock import SimClock
 from shopify_simulator.engine import Engine
 from shopify_simulator.schema import resolve_version
 from shopify_simulator.seed import DEFAULT_SCOPES, generate
 from shopify_simulator.store import Store
 from shopify_simulator.throttle import Buckets
+from shopify_simulator.webhooks import WebhookSettings, WebhookWorker
 
 GRAPHQL_PATH = re.compile(r"^/admin/api/(?P<version>[^/]+)/graphql\.json$")
 MAX_BODY = 10 * 1024 * 1024
@@ -55,10 +58,18 @@ class Handler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:  # noqa: N802 - stdlib naming
         self._dispatch("POST")
 
+    def do_DELETE(self) -> None:  # noqa: N802 - stdlib naming
+        self._dispatch("DELETE")
+
     def _dispatch(self, method: str) -> None:
-        body = self._body() if method == "POST" else b""
+        body = self._body() if method in ("POST", "DELETE") else b""
         if self.path.startswith("/_simulator/"):
+            self.server.engine.stats.incr("calls.control")
             self._send(*control.handle(self.server.engine, method, self.path, body))
+            return
+        if method == "GET" and self.path.startswith("/_bulk/"):  # signed bulk result links, no token
+            self.server.engine.stats.incr("calls.bulkDownload")
+            bulk_download.serve(self, bulk_operations(self.server.engine.store))
             return
         match = GRAPHQL_PATH.match(self.path.split("?", 1)[0])
         if match is None:
@@ -66,6 +77,8 @@ class Handler(BaseHTTPRequestHandler):
             return
         version = resolve_version(match["version"])
         headers = {"X-Shopify-API-Version": version}
+        if http_faults.intercept(self, self.server.engine.store.faults, headers):
+            return
         token = self.headers.get("X-Shopify-Access-Token", "")
         if token != self.server.token:
             self._send(401, errors.UNAUTHORIZED, headers)
@@ -109,11 +122,22 @@ class SimulatorServer:
         bucket: tuple[int, int] | None = None,
         throttled_status: int = 200,
         verbose: bool = False,
+        clock_speed: float = 1.0,
+        webhooks: WebhookSettings | None = None,
     ) -> None:
+        # One simulated clock for stamps, buckets and webhook retries; an injected `clock`
+        # (unit tests) drives the buckets only, as before.
+        self.clock = SimClock(clock_speed)
         self.store = store or generate(seed, orders, shop_domain=shop, plan=plan, scopes=scopes)
-        buckets = Buckets(plan, clock or time.monotonic, bucket)
+        if store is None:
+            self.store.clock = self.clock
+        buckets = Buckets(plan, clock or self.clock, bucket)
         self.engine = Engine(self.store, buckets, throttled_status)
         self.httpd = SimulatorHTTPServer((host, port), self.engine, token, verbose)
+        bulk_operations(self.store).base_url = self.url  # bulk result links point back here
+        self.engine.clock = self.clock  # the control plane steers it (POST /_simulator/clock)
+        self.webhooks = WebhookWorker(self.store, self.clock, self.engine.stats, webhooks or WebhookSettings(seed=seed))
+        self.engine.webhooks = self.webhooks  # GET /_simulator/webhooks
         self.plan, self.orders, self.shop = plan, orders, shop
         self._thread: threading.Thread | None = None
 
@@ -130,10 +154,13 @@ class SimulatorServer:
             target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, name="shopify-simulator", daemon=True
         )
         self._thread.start()
+        self.webhooks.start()
         return self.url
 
     def stop(self) -> None:
+        self.webhooks.stop()
         self.httpd.shutdown()
         self.httpd.server_close()
+        bulk_operations(self.store).close()
         if self._thread is not None:
             self._thread.join(timeout=5)

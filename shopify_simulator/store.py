@@ -13,9 +13,11 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from shopify_simulator.events import EventBus
 from shopify_simulator.faults import Faults
+from shopify_simulator.order_records import BasicEvent, DiscountRecord, DraftOrder, Fulfillment, Refund
 
 QUANTITY_NAMES = (
     "available",
@@ -181,6 +183,12 @@ class Order:
     billing_address: Address | None
     shipping_address: Address | None
     line_items: list[LineItem] = field(default_factory=list)
+    # Orders domain (order_records / order_math): defaults are shared immutables, so cheap.
+    note: str | None = None
+    presentment_currency: str | None = None  # None: the customer paid in the shop currency
+    hold_reason: str | None = None  # FulfillmentHoldReason while the fulfillment order is on hold
+    fulfillment_ids: tuple[int, ...] = ()
+    refund_ids: tuple[int, ...] = ()
 
     @property
     def subtotal(self) -> int:
@@ -228,9 +236,15 @@ class Store:
         self.customers: dict[int, Customer] = {}
         self.orders: dict[int, Order] = {}
         self.adjustment_groups: dict[int, AdjustmentGroup] = {}
+        self.fulfillments: dict[int, Fulfillment] = {}
+        self.refunds: dict[int, Refund] = {}
+        self.draft_orders: dict[int, DraftOrder] = {}
+        self.discounts: dict[int, DiscountRecord] = {}
+        self.basic_events: dict[int, BasicEvent] = {}  # `events` is the EventBus
         self.idempotency: dict[str, tuple[str, object]] = {}  # key -> (parameters, payload)
         self.events = EventBus()  # writes publish here; webhooks subscribe
         self.faults = Faults()  # armed by the control plane, taken by the code paths
+        self.webhook_subscriptions: dict[int, Any] = {}  # webhooks.subscriptions.Subscription by id
         self._next_id = 90_000_000_000_000
         self._indexes: dict[tuple[str, str], Index] = {}
 

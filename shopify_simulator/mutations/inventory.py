@@ -18,6 +18,7 @@ from graphql.execution.values import get_directive_values
 
 from shopify_simulator.formatting import parse_gid
 from shopify_simulator.store import AdjustmentGroup, Change, Store
+from shopify_simulator.webhooks import publish
 
 REASONS = (
     "correction", "cycle_count_available", "damaged", "movement_canceled", "movement_created",
@@ -72,7 +73,9 @@ def idempotency_key(info: GraphQLResolveInfo) -> str:
     return key
 
 
-def require_change_from(info: GraphQLResolveInfo, quantities: list[dict[str, Any]]) -> None:
+def require_change_from(
+    info: GraphQLResolveInfo, quantities: list[dict[str, Any]], type_name: str = "InventoryQuantityInput"
+) -> None:
     """Omitting ``changeFromQuantity`` (as opposed to sending null) is a top-level error."""
     if all("changeFromQuantity" in q for q in quantities):
         return
@@ -83,7 +86,7 @@ def require_change_from(info: GraphQLResolveInfo, quantities: list[dict[str, Any
         name = argument.value.name.value
         nodes += [d for d in info.operation.variable_definitions or () if d.variable.name.value == name]
     raise GraphQLError(
-        "InventoryQuantityInput must include the following argument: changeFromQuantity.",
+        f"{type_name} must include the following argument: changeFromQuantity.",
         nodes=nodes,
         extensions={"code": "INVALID_FIELD_ARGUMENTS"},
     )
@@ -184,4 +187,13 @@ def set_quantities(store: Store, input: dict[str, Any]) -> dict[str, Any]:
     group = AdjustmentGroup(store.next_id(), now, input["reason"], input.get("referenceDocumentUri"), changes)
     store.adjustment_groups[group.id] = group
     store.invalidate("inventory_levels")
+    publish_levels(store, {(c.location_id, c.item_id) for c in changes})
     return payload(group, [])
+
+
+def publish_levels(store: Store, keys: set[tuple[int, int]]) -> None:
+    """``inventory_levels/update`` for every level whose quantities moved (webhooks)."""
+    for location_id, item_id in sorted(keys):
+        level = store.level(location_id, item_id)
+        if level is not None:
+            publish.level_updated(store, level)

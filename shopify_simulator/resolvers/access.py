@@ -21,6 +21,7 @@ REQUIRED = {
     "order": "read_orders",
     "ordersCount": "read_orders",
     "inventorySetQuantities": "write_inventory",
+    "inventoryAdjustQuantities": "write_inventory",
 }
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from shopify_simulator import search
 from shopify_simulator.pagination import check_window, paginate, paginate_list
+from shopify_simulator.resolvers import order_extras
 from shopify_simulator.resolvers.resources import Resource, build_resources
 from shopify_simulator.store import Store
 
@@ -20,7 +21,7 @@ class Context:
     resources: dict[str, Resource] = field(init=False)
 
     def __post_init__(self) -> None:
-        self.resources = build_resources(self.store)
+        self.resources = build_resources(self.store) | order_extras.resources(self.store)
 
     def order_visible(self, order: Any) -> bool:
         """Without read_all_orders only the last 60 days of orders are readable."""

@@ -22,9 +22,12 @@ from graphql import (
     GraphQLScalarType,
 )
 
+from shopify_simulator.bulk import resolvers as bulk_resolvers
 from shopify_simulator.formatting import gid
 from shopify_simulator.mutations.inventory import resolve_inventory_set_quantities
-from shopify_simulator.resolvers import access, adjustments, catalog, orders, query, shop
+from shopify_simulator.mutations.inventory_adjust import resolve_inventory_adjust_quantities
+from shopify_simulator.resolvers import access, adjustments, catalog, orders, orders_domain, query, shop
+from shopify_simulator.webhooks import resolvers as webhook_resolvers
 
 TABLES: dict[str, dict[str, Any]] = {
     "QueryRoot": query.QUERY,
@@ -44,6 +47,19 @@ TABLES: dict[str, dict[str, Any]] = {
     "InventoryAdjustmentGroup": adjustments.ADJUSTMENT_GROUP,
     "InventoryChange": adjustments.CHANGE,
 }
+# Webhook subscriptions and inventoryAdjustQuantities live in their own modules.
+TABLES["QueryRoot"] = {**TABLES["QueryRoot"], **webhook_resolvers.QUERIES}
+TABLES["Mutation"] = {
+    **TABLES["Mutation"],
+    **webhook_resolvers.MUTATIONS,
+    "inventoryAdjustQuantities": resolve_inventory_adjust_quantities,
+}
+TABLES["WebhookSubscription"] = webhook_resolvers.SUBSCRIPTION
+# Bulk operations: run/cancel mutations and the poll fields (shopify_simulator.bulk).
+TABLES["QueryRoot"] = {**TABLES["QueryRoot"], **bulk_resolvers.QUERY}
+TABLES["Mutation"] = {**TABLES["Mutation"], **bulk_resolvers.MUTATION}
+# Orders domain: fulfillment orders, fulfillments, refunds, drafts, discounts, events and writes.
+orders_domain.merge(TABLES)
 _MISSING = object()
 ZERO_SCALARS = {"Boolean": False, "Int": 0, "Float": 0.0, "UnsignedInt64": 0}
 

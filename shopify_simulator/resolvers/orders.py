@@ -6,40 +6,24 @@ from typing import Any
 
 from graphql import GraphQLResolveInfo
 
-from shopify_simulator.resolvers.money import money_bag
+from shopify_simulator import order_math as m
+from shopify_simulator.formatting import cents
 from shopify_simulator.store import Address, LineItem, Order
 
 Info = GraphQLResolveInfo
 
 
 def _bag(getter: Any) -> Any:
-    return lambda o, info, **_: money_bag(getter(o), o.currency_code)
+    """A MoneyBag field of Order computed by ``order_math`` (getter takes store and order)."""
+    return lambda o, info, **_: m.bag(o, getter(info.context.store, o))
 
 
 def _money(getter: Any) -> Any:
-    from shopify_simulator.formatting import cents
-
-    return lambda o, info, **_: cents(getter(o))
-
-
-def _current(o: Order, value: int) -> int:
-    return 0 if o.cancelled_at is not None else value
+    return lambda o, info, **_: cents(getter(info.context.store, o))
 
 
 def _discounts(o: Order) -> int:
-    return sum(li.discount * li.quantity for li in o.line_items)
-
-
-def _refunded(o: Order) -> int:
-    return o.total if o.financial_status == "REFUNDED" else 0
-
-
-def _received(o: Order) -> int:
-    return o.total if o.financial_status in ("PAID", "REFUNDED", "PARTIALLY_REFUNDED") else 0
-
-
-def _outstanding(o: Order) -> int:
-    return 0 if o.cancelled_at is not None else o.total - _received(o)
+    return m.discounts(o)
 
 
 ORDER: dict[str, Any] = {
@@ -49,62 +33,61 @@ ORDER: dict[str, Any] = {
     "displayFulfillmentStatus": lambda o, info, **_: o.fulfillment_status,
     "paymentGatewayNames": lambda o, info, **_: list(o.gateways),
     "tags": lambda o, info, **_: list(o.tags),
-    "presentmentCurrencyCode": lambda o, info, **_: o.currency_code,
     "customer": lambda o, info, **_: info.context.store.customers.get(o.customer_id),
     "lineItems": lambda o, info, **args: info.context.nested("line_items", o.line_items, args),
     "confirmed": lambda o, info, **_: True,
-    "fullyPaid": lambda o, info, **_: _outstanding(o) == 0,
-    "unpaid": lambda o, info, **_: _received(o) == 0,
+    "fullyPaid": lambda o, info, **_: m.outstanding(info.context.store, o) == 0,
+    "unpaid": lambda o, info, **_: m.received(o) == 0,
     "requiresShipping": lambda o, info, **_: True,
     "fulfillable": lambda o, info, **_: o.closed_at is None and o.fulfillment_status != "FULFILLED",
     "returnStatus": lambda o, info, **_: "NO_RETURN",
     "displayAddress": lambda o, info, **_: o.billing_address,
     "subtotalLineItemsQuantity": lambda o, info, **_: sum(li.quantity for li in o.line_items),
     "currentSubtotalLineItemsQuantity": lambda o, info, **_: sum(li.current_quantity for li in o.line_items),
-    "totalPriceSet": _bag(lambda o: o.total),
-    "originalTotalPriceSet": _bag(lambda o: o.total),
-    "currentTotalPriceSet": _bag(lambda o: _current(o, o.total)),
-    "subtotalPriceSet": _bag(lambda o: o.subtotal),
-    "currentSubtotalPriceSet": _bag(lambda o: _current(o, o.subtotal)),
-    "totalTaxSet": _bag(lambda o: o.tax),
-    "currentTotalTaxSet": _bag(lambda o: _current(o, o.tax)),
-    "totalShippingPriceSet": _bag(lambda o: o.shipping),
-    "currentShippingPriceSet": _bag(lambda o: _current(o, o.shipping)),
-    "totalDiscountsSet": _bag(_discounts),
-    "currentTotalDiscountsSet": _bag(lambda o: _current(o, _discounts(o))),
-    "cartDiscountAmountSet": _bag(lambda o: 0),
-    "currentCartDiscountAmountSet": _bag(lambda o: 0),
-    "totalRefundedSet": _bag(_refunded),
-    "totalRefundedShippingSet": _bag(lambda o: 0),
-    "totalReceivedSet": _bag(_received),
-    "netPaymentSet": _bag(lambda o: _received(o) - _refunded(o)),
-    "totalOutstandingSet": _bag(_outstanding),
-    "totalCapturableSet": _bag(lambda o: o.total if o.financial_status == "AUTHORIZED" else 0),
-    "totalTipReceivedSet": _bag(lambda o: 0),
-    "currentTotalAdditionalFeesSet": _bag(lambda o: 0),
-    "currentTotalDutiesSet": _bag(lambda o: 0),
-    "originalTotalAdditionalFeesSet": _bag(lambda o: 0),
-    "originalTotalDutiesSet": _bag(lambda o: 0),
-    "refundDiscrepancySet": _bag(lambda o: 0),
-    "totalPrice": _money(lambda o: o.total),
-    "subtotalPrice": _money(lambda o: o.subtotal),
-    "totalTax": _money(lambda o: o.tax),
-    "totalShippingPrice": _money(lambda o: o.shipping),
-    "totalDiscounts": _money(_discounts),
-    "totalReceived": _money(_received),
-    "totalRefunded": _money(_refunded),
-    "netPayment": _money(lambda o: _received(o) - _refunded(o)),
-    "totalCapturable": _money(lambda o: 0),
-    "totalTipReceived": _money(lambda o: 0),
+    "totalPriceSet": _bag(lambda st, o: o.total),
+    "originalTotalPriceSet": _bag(lambda st, o: o.total),
+    "currentTotalPriceSet": _bag(m.current_total),
+    "subtotalPriceSet": _bag(lambda st, o: o.subtotal),
+    "currentSubtotalPriceSet": _bag(lambda st, o: m.current_subtotal(o)),
+    "totalLineItemsPriceSet": _bag(lambda st, o: m.original_line_total(o)),
+    "totalTaxSet": _bag(lambda st, o: o.tax),
+    "currentTotalTaxSet": _bag(m.current_tax),
+    "totalShippingPriceSet": _bag(lambda st, o: o.shipping),
+    "currentShippingPriceSet": _bag(m.current_shipping),
+    "totalDiscountsSet": _bag(lambda st, o: m.discounts(o)),
+    "currentTotalDiscountsSet": _bag(lambda st, o: m.current_discounts(o)),
+    "cartDiscountAmountSet": _bag(lambda st, o: 0),
+    "currentCartDiscountAmountSet": _bag(lambda st, o: 0),
+    "totalRefundedSet": _bag(m.refunded),
+    "totalRefundedShippingSet": _bag(m.refunded_shipping),
+    "totalReceivedSet": _bag(lambda st, o: m.received(o)),
+    "netPaymentSet": _bag(m.net_payment),
+    "totalOutstandingSet": _bag(m.outstanding),
+    "totalCapturableSet": _bag(lambda st, o: m.capturable(o)),
+    "totalTipReceivedSet": _bag(lambda st, o: 0),
+    "currentTotalAdditionalFeesSet": _bag(lambda st, o: 0),
+    "currentTotalDutiesSet": _bag(lambda st, o: 0),
+    "originalTotalAdditionalFeesSet": _bag(lambda st, o: 0),
+    "originalTotalDutiesSet": _bag(lambda st, o: 0),
+    "refundDiscrepancySet": _bag(lambda st, o: 0),
+    "totalPrice": _money(lambda st, o: o.total),
+    "subtotalPrice": _money(lambda st, o: o.subtotal),
+    "totalTax": _money(lambda st, o: o.tax),
+    "totalShippingPrice": _money(lambda st, o: o.shipping),
+    "totalDiscounts": _money(lambda st, o: m.discounts(o)),
+    "totalReceived": _money(lambda st, o: m.received(o)),
+    "totalRefunded": _money(m.refunded),
+    "netPayment": _money(m.net_payment),
+    "totalCapturable": _money(lambda st, o: m.capturable(o)),
+    "totalTipReceived": _money(lambda st, o: 0),
+    "capturable": lambda o, info, **_: m.capturable(o) > 0,
+    "presentmentCurrencyCode": lambda o, info, **_: o.presentment_currency or o.currency_code,
+    "taxesIncluded": lambda o, info, **_: False,
 }
 
 
 def _line_bag(getter: Any) -> Any:
-    return lambda li, info, **_: money_bag(getter(li), _currency(li, info))
-
-
-def _currency(li: LineItem, info: Info) -> str:
-    return info.context.store.orders[li.order_id].currency_code
+    return lambda li, info, **_: m.bag(info.context.store.orders[li.order_id], getter(li))
 
 
 def _variant(li: LineItem, info: Info) -> Any:

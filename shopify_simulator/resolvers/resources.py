@@ -38,7 +38,10 @@ ORDER_FULFILLMENT = {
     "fulfilled": {"FULFILLED"},
     "partial": {"PARTIALLY_FULFILLED"},
     "unshipped": {"UNFULFILLED"},
-    "unfulfilled": {"UNFULFILLED", "PARTIALLY_FULFILLED"},
+    "unfulfilled": {"UNFULFILLED", "PARTIALLY_FULFILLED", "ON_HOLD", "IN_PROGRESS"},
+    "on_hold": {"ON_HOLD"},
+    "scheduled": {"SCHEDULED"},
+    "request_declined": {"REQUEST_DECLINED"},
     "any": None,
 }
 

@@ -29,6 +29,7 @@ from graphql import (
     ScalarTypeDefinitionNode,
     SchemaDefinitionNode,
     TypeNode,
+    UnionTypeDefinitionNode,
     assert_valid_schema,
     build_ast_schema,
     parse,
@@ -58,9 +59,36 @@ QUERY_FIELDS = frozenset(
         "ordersCount",
         "productsCount",
         "currentAppInstallation",
+        # orders domain
+        "fulfillmentOrders",
+        "fulfillmentOrder",
+        "fulfillment",
+        "draftOrders",
+        "draftOrder",
+        "draftOrdersCount",
+        "customersCount",
+        "productVariantsCount",
+        "locationsCount",
+        "discountNodes",
+        "discountNodesCount",
+        "events",
+        "event",
+        "eventsCount",
     }
 )
-MUTATION_FIELDS = frozenset({"inventorySetQuantities"})
+MUTATION_FIELDS = frozenset(
+    {
+        "inventorySetQuantities",
+        # orders domain
+        "fulfillmentCreate",
+        "fulfillmentTrackingInfoUpdate",
+        "orderCancel",
+        "orderClose",
+        "orderOpen",
+        "tagsAdd",
+        "tagsRemove",
+    }
+)
 OBJECT_TYPES = frozenset(
     {
         "QueryRoot",
@@ -107,9 +135,77 @@ OBJECT_TYPES = frozenset(
         "InventoryAdjustmentGroup",
         "InventoryChange",
     }
+    | frozenset(
+        # Orders domain; unions and interfaces are listed too. DiscountAutomaticBxgy is left out of
+        # the Discount union: the real SDL deprecates its `id` but not Node.id, which fails validation.
+        {
+            "ShippingLine", "ShippingLineConnection", "ShippingLineEdge", "TaxLine",
+            "DiscountApplication", "DiscountApplicationConnection", "DiscountApplicationEdge",
+            "DiscountCodeApplication", "ManualDiscountApplication", "AutomaticDiscountApplication",
+            "ScriptDiscountApplication", "PricingValue", "PricingPercentageValue", "DiscountAllocation",
+            "OrderTransaction", "Refund", "RefundLineItem", "RefundLineItemConnection", "RefundLineItemEdge",
+            "Fulfillment", "FulfillmentConnection", "FulfillmentEdge", "FulfillmentTrackingInfo",
+            "FulfillmentLineItem", "FulfillmentLineItemConnection", "FulfillmentLineItemEdge",
+            "FulfillmentOrder", "FulfillmentOrderConnection", "FulfillmentOrderEdge",
+            "FulfillmentOrderLineItem", "FulfillmentOrderLineItemConnection", "FulfillmentOrderLineItemEdge",
+            "FulfillmentHold", "FulfillmentOrderSupportedAction", "FulfillmentOrderAssignedLocation",
+            "DraftOrder", "DraftOrderConnection", "DraftOrderEdge",
+            "DraftOrderLineItem", "DraftOrderLineItemConnection", "DraftOrderLineItemEdge",
+            "DiscountNode", "DiscountNodeConnection", "DiscountNodeEdge", "Discount",
+            "DiscountCodeBasic", "DiscountCodeBxgy", "DiscountCodeFreeShipping", "DiscountCodeApp",
+            "DiscountAutomaticBasic", "DiscountAutomaticFreeShipping",
+            "DiscountAutomaticApp", "BasicEvent", "EventConnection", "EventEdge",
+            "FulfillmentCreatePayload", "FulfillmentTrackingInfoUpdatePayload", "OrderCancelPayload",
+            "OrderCancelUserError", "OrderClosePayload", "OrderOpenPayload", "TagsAddPayload",
+            "TagsRemovePayload", "Job", "UserError",
+        }  # fmt: skip
+    )
 )
-INPUT_TYPES = frozenset({"InventorySetQuantitiesInput", "InventoryQuantityInput"})
+INPUT_TYPES = frozenset(
+    {
+        "InventorySetQuantitiesInput",
+        "InventoryQuantityInput",
+        # orders domain
+        "FulfillmentInput",
+        "FulfillmentOrderLineItemsInput",
+        "FulfillmentOrderLineItemInput",
+        "FulfillmentTrackingInput",
+        "FulfillmentOriginAddressInput",
+        "OrderCancelRefundMethodInput",
+        "OrderCancelStoreCreditRefundInput",
+        "OrderCloseInput",
+        "OrderOpenInput",
+    }
+)
 DIRECTIVES = frozenset({"idempotent"})
+# Webhook subscriptions (webhooks/) and inventoryAdjustQuantities (mutations/inventory_adjust.py).
+QUERY_FIELDS = QUERY_FIELDS | {"webhookSubscription", "webhookSubscriptions", "webhookSubscriptionsCount"}
+MUTATION_FIELDS = MUTATION_FIELDS | {
+    "webhookSubscriptionCreate",
+    "webhookSubscriptionUpdate",
+    "webhookSubscriptionDelete",
+    "inventoryAdjustQuantities",
+}
+OBJECT_TYPES = OBJECT_TYPES | {
+    "WebhookSubscription", "WebhookSubscriptionConnection", "WebhookSubscriptionEdge",
+    "WebhookSubscriptionCreatePayload", "WebhookSubscriptionUpdatePayload", "WebhookSubscriptionDeletePayload",
+    "WebhookSubscriptionEndpoint", "WebhookHttpEndpoint", "WebhookEventBridgeEndpoint", "WebhookPubSubEndpoint",
+    "WebhookSubscriptionMetafieldIdentifier", "ApiVersion", "UserError",
+    "InventoryAdjustQuantitiesPayload", "InventoryAdjustQuantitiesUserError",
+}  # fmt: skip
+INPUT_TYPES = INPUT_TYPES | {
+    "WebhookSubscriptionInput",
+    "HasMetafieldsMetafieldIdentifierInput",
+    "InventoryAdjustQuantitiesInput",
+    "InventoryChangeInput",
+}
+# Bulk operations (bulk/): run, cancel and the poll fields; `node` resolves BulkOperation ids.
+QUERY_FIELDS = QUERY_FIELDS | {"currentBulkOperation", "bulkOperation", "bulkOperations", "node"}
+MUTATION_FIELDS = MUTATION_FIELDS | {"bulkOperationRunQuery", "bulkOperationCancel"}
+OBJECT_TYPES = OBJECT_TYPES | {
+    "BulkOperation", "BulkOperationConnection", "BulkOperationEdge", "BulkOperationRunQueryPayload",
+    "BulkOperationCancelPayload", "BulkOperationUserError", "UserError",
+}  # fmt: skip
 # The real SDL breaks the spec here: Customer.hasTimelineComment is deprecated while
 # CommentEventSubject.hasTimelineComment is not, which graphql-core's schema validation
 # rejects. The simulator serves no timeline comments, so the interface is left out.
@@ -143,7 +239,7 @@ class Subset:
         """
         found: set[str] = set()
         for name in OBJECT_TYPES:
-            found.update(i.name.value for i in self.defs[name].interfaces or ())
+            found.update(i.name.value for i in getattr(self.defs[name], "interfaces", None) or ())
         self.outputs = OBJECT_TYPES | found
         found -= EXCLUDED_INTERFACES
         return {name for name in found if any(self.keep_field(name, f) for f in self.defs[name].fields)}
@@ -186,6 +282,10 @@ def build(document: DocumentNode) -> DocumentNode:
     kept: list[object] = []
     for name in sorted(subset.outputs):
         node = subset.defs[name]
+        if isinstance(node, UnionTypeDefinitionNode):  # members not served are left out
+            members = tuple(t for t in node.types if t.name.value in subset.outputs)
+            kept.append(dataclasses.replace(node, types=members))
+            continue
         fields = tuple(f for f in node.fields if subset.keep_field(name, f))
         interfaces = tuple(i for i in node.interfaces or () if i.name.value in subset.interfaces)
         kept.append(dataclasses.replace(node, fields=fields, interfaces=interfaces))

@@ -83,7 +83,7 @@ def test_control_plane(fresh_server: SimulatorServer) -> None:
     assert touched["touched"] == 3
     assert sum(o.updated_at >= before for o in fresh_server.store.orders.values()) >= 3
     stats = requests.get(f"{base}/stats", timeout=5).json()
-    assert set(stats) == {"requests", "throttled", "pointsSpent"}
+    assert {"requests", "throttled", "pointsSpent"} <= set(stats)  # plus grouped counters (test_clock_and_stats)
 
 
 def test_access_scopes_served(gql: GraphQL) -> None:
