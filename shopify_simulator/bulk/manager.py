@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 from shopify_simulator.bulk import urls
 from shopify_simulator.bulk.model import BulkOperation, snapshot
 from shopify_simulator.events import StoreEvent
+from shopify_simulator.schema.versions import contract
 from shopify_simulator.store import Store
 
 IN_PROGRESS = "A bulk {kind} operation for this app and shop is already in progress: {ids}."
@@ -29,7 +30,7 @@ IN_PROGRESS = "A bulk {kind} operation for this app and shop is already in progr
 
 def concurrency_limit(version: str) -> int:
     """Non-terminal operations allowed per type: one before 2026-01, five from 2026-01 on."""
-    return 5 if version >= "2026-01" else 1
+    return contract(version).bulk_concurrency
 
 
 class BulkOperations:

@@ -16,7 +16,7 @@ from shopify_simulator import search
 from shopify_simulator.bulk import operations, validate
 from shopify_simulator.formatting import parse_gid
 from shopify_simulator.pagination import bad_request, check_window, paginate
-from shopify_simulator.schema import SERVED_VERSIONS, load_schema
+from shopify_simulator.schema import version_of
 
 Info = GraphQLResolveInfo
 _GID = re.compile(r"^gid://shopify/[A-Za-z]+/\d+")
@@ -35,7 +35,7 @@ SEARCH_FIELDS: dict[str, search.Matcher] = {
 
 
 def _version(info: Info) -> str:
-    return next((v for v in SERVED_VERSIONS if load_schema(v) is info.schema), SERVED_VERSIONS[-1])
+    return version_of(info.schema)
 
 
 def _number(value: str) -> int:

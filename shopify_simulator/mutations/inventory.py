@@ -1,8 +1,10 @@
-"""``inventorySetQuantities`` with the 2026-04+ contract.
+"""``inventorySetQuantities`` with each API version's contract.
 
-Rules (SHOPIFY_API_NOTES §5 and real captures): ``@idempotent(key:)`` is required;
-every quantity must carry ``changeFromQuantity`` (``null`` opts out of
-compare-and-set, omission is an error); names are ``available`` or ``on_hand``;
+Rules (SHOPIFY_API_NOTES §5 and real captures): from 2026-04 ``@idempotent(key:)`` is
+required and every quantity must carry ``changeFromQuantity`` (``null`` opts out of
+compare-and-set, omission is an error); before 2026-04 ``compareQuantity`` (or, from
+2026-01, ``changeFromQuantity``) must be given per quantity unless
+``ignoreCompareQuantity`` is true, and the key is optional; names are ``available`` or ``on_hand``;
 the reason comes from an allowlist; a stale ``changeFromQuantity`` fails the whole
 call; setting one of the two names moves the other by the same delta and yields
 two change rows; a call that changes nothing returns no adjustment group.
@@ -11,12 +13,14 @@ two change rows; a call that changes nothing returns no adjustment group.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from graphql import GraphQLError, GraphQLResolveInfo, VariableNode
 from graphql.execution.values import get_directive_values
 
 from shopify_simulator.formatting import parse_gid
+from shopify_simulator.schema import contract, version_of
 from shopify_simulator.store import AdjustmentGroup, Change, Store
 from shopify_simulator.webhooks import publish
 
@@ -39,6 +43,10 @@ MESSAGES = {
     "INVALID_QUANTITY_TOO_HIGH": "The quantity can't be higher than 1,000,000,000.",
     "INVALID_QUANTITY_TOO_LOW": "The quantity can't be lower than -1,000,000,000.",
     "CHANGE_FROM_QUANTITY_STALE": "The changeFromQuantity value does not match persisted value.",
+    "COMPARE_QUANTITY_STALE": "The compareQuantity value does not match persisted value.",
+    "COMPARE_QUANTITY_REQUIRED": (
+        "The compareQuantity argument must be given to each quantity or ignored using ignoreCompareQuantity."
+    ),
     "NO_DUPLICATE_INVENTORY_ITEM_ID_GROUP_ID_PAIR": "The combination of inventoryItemId and locationId must be unique.",
     "IDEMPOTENCY_KEY_PARAMETER_MISMATCH": (
         "The same idempotency key cannot be used with different operation parameters."
@@ -54,10 +62,12 @@ def payload(group: AdjustmentGroup | None, errors: list[dict[str, Any]]) -> dict
     return {"inventoryAdjustmentGroup": group, "userErrors": errors}
 
 
-def idempotency_key(info: GraphQLResolveInfo) -> str:
-    """The ``@idempotent`` key, or the real top-level error when it is missing."""
+def idempotency_key(info: GraphQLResolveInfo) -> str | None:
+    """The ``@idempotent`` key; where the version requires it, the real top-level error when missing."""
     directive = info.schema.get_directive("idempotent")
     values = get_directive_values(directive, info.field_nodes[0], info.variable_values) if directive else None
+    if not values and not contract(version_of(info.schema)).idempotent_required:
+        return None
     if not values:
         raise GraphQLError(
             "The @idempotent directive is required for this mutation but was not provided.",
@@ -94,16 +104,31 @@ def require_change_from(
 
 def resolve_inventory_set_quantities(_root: Any, info: GraphQLResolveInfo, input: dict[str, Any]) -> Any:
     key = idempotency_key(info)
-    require_change_from(info, input["quantities"])
+    rules = contract(version_of(info.schema))
+    if rules.change_from_required:
+        require_change_from(info, input["quantities"])
+    elif not input.get("ignoreCompareQuantity") and any(compared_to(q) is _MISSING for q in input["quantities"]):
+        return payload(None, [user_error(["input", "ignoreCompareQuantity"], "COMPARE_QUANTITY_REQUIRED")])
     store: Store = info.context.store
-    parameters = json.dumps(input, sort_keys=True)
+    return once(store, key, json.dumps(input, sort_keys=True), lambda: set_quantities(store, input))
+
+
+def once(store: Store, key: str | None, parameters: str, apply: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    """Apply a write under the store lock, exactly once per idempotency key.
+
+    A replay with the same parameters returns the first result without applying again; the
+    same key with other parameters is refused. Without a key (allowed before 2026-04) the write
+    simply applies.
+    """
     with store.lock:
+        if key is None:
+            return apply()
         previous = store.idempotency.get(key)
         if previous is not None:
             if previous[0] == parameters:
                 return previous[1]  # replay: same result, nothing applied again
             return payload(None, [user_error(None, "IDEMPOTENCY_KEY_PARAMETER_MISMATCH")])
-        result = set_quantities(store, input)
+        result = apply()
         store.idempotency[key] = (parameters, result)
         return result
 
@@ -148,6 +173,20 @@ def validate(store: Store, input: dict[str, Any]) -> tuple[list[dict[str, Any]],
     return errors, targets
 
 
+_MISSING = object()
+
+
+def compared_to(quantity: dict[str, Any]) -> Any:
+    """The quantity a row is compared with: ``changeFromQuantity`` (2026-01+) or ``compareQuantity``.
+
+    ``None`` means compare-and-set is switched off for the row; ``_MISSING`` that neither was given.
+    """
+    for argument in ("changeFromQuantity", "compareQuantity"):
+        if argument in quantity:
+            return quantity[argument]
+    return _MISSING
+
+
 def bounds_error(name: str, quantity: int) -> str | None:
     if quantity > LIMIT:
         return "INVALID_QUANTITY_TOO_HIGH"
@@ -163,12 +202,14 @@ def set_quantities(store: Store, input: dict[str, Any]) -> dict[str, Any]:
     if errors:
         return payload(None, errors)
     name, quantities = input["name"], input["quantities"]
-    stale = [
-        user_error(["input", "quantities", str(i), "changeFromQuantity"], "CHANGE_FROM_QUANTITY_STALE")
-        for level, i in targets
-        if quantities[i]["changeFromQuantity"] is not None
-        and quantities[i]["changeFromQuantity"] != level.quantities[name]
-    ]
+    ignore = bool(input.get("ignoreCompareQuantity"))
+    stale = []
+    for level, i in targets:
+        argument = "changeFromQuantity" if "changeFromQuantity" in quantities[i] else "compareQuantity"
+        expected = None if ignore else compared_to(quantities[i])
+        if expected not in (None, _MISSING) and expected != level.quantities[name]:
+            code = "CHANGE_FROM_QUANTITY_STALE" if argument == "changeFromQuantity" else "COMPARE_QUANTITY_STALE"
+            stale.append(user_error(["input", "quantities", str(i), argument], code))
     if stale:
         return payload(None, stale)
     now = store.now()

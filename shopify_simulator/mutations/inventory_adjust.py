@@ -31,10 +31,12 @@ from shopify_simulator.mutations.inventory import (
     MESSAGES,
     REASONS,
     idempotency_key,
+    once,
     payload,
     publish_levels,
     require_change_from,
 )
+from shopify_simulator.schema import contract, version_of
 from shopify_simulator.store import ON_HAND_PARTS, AdjustmentGroup, Change, InventoryLevel, Store
 
 NAMES = ("available", "damaged", "incoming", "quality_control", "reserved", "safety_stock")
@@ -57,18 +59,11 @@ def user_error(field: list[str] | None, code: str) -> dict[str, Any]:
 
 def resolve_inventory_adjust_quantities(_root: Any, info: GraphQLResolveInfo, input: dict[str, Any]) -> Any:
     key = idempotency_key(info)
-    require_change_from(info, input["changes"], "InventoryChangeInput")
+    if contract(version_of(info.schema)).change_from_required:
+        require_change_from(info, input["changes"], "InventoryChangeInput")
     store: Store = info.context.store
     parameters = json.dumps({"adjust": input}, sort_keys=True)  # a set and an adjust never share a key
-    with store.lock:
-        previous = store.idempotency.get(key)
-        if previous is not None:
-            if previous[0] == parameters:
-                return previous[1]
-            return payload(None, [user_error(None, "IDEMPOTENCY_KEY_PARAMETER_MISMATCH")])
-        result = adjust_quantities(store, input)
-        store.idempotency[key] = (parameters, result)
-        return result
+    return once(store, key, parameters, lambda: adjust_quantities(store, input))
 
 
 def validate(store: Store, input: dict[str, Any]) -> tuple[list[dict[str, Any]], list[InventoryLevel | None]]:

@@ -1,9 +1,8 @@
 """Derive the schema subset the simulator serves from Shopify's real Admin SDL.
 
-Run by hand when the allowlist changes or a new API version is adopted::
+Run by hand when the allowlist changes or a new API version is captured::
 
-    python -m shopify_simulator.schema.build_subset \
-        --source ../shared/shopify-admin-schema/2026-07/admin-schema.graphql
+    python -m shopify_simulator.schema.build_subset --shared ../shared/shopify-admin-schema
 
 Working on the AST (not on a built schema) keeps every type, field, argument,
 default value and directive exactly as Shopify wrote it; only descriptions are
@@ -35,6 +34,8 @@ from graphql import (
     parse,
     print_ast,
 )
+
+from shopify_simulator.schema.versions import CAPTURED_SCHEMAS  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_OUTPUT = HERE / "admin-2026-07.graphql"
@@ -139,25 +140,71 @@ OBJECT_TYPES = frozenset(
         # Orders domain; unions and interfaces are listed too. DiscountAutomaticBxgy is left out of
         # the Discount union: the real SDL deprecates its `id` but not Node.id, which fails validation.
         {
-            "ShippingLine", "ShippingLineConnection", "ShippingLineEdge", "TaxLine",
-            "DiscountApplication", "DiscountApplicationConnection", "DiscountApplicationEdge",
-            "DiscountCodeApplication", "ManualDiscountApplication", "AutomaticDiscountApplication",
-            "ScriptDiscountApplication", "PricingValue", "PricingPercentageValue", "DiscountAllocation",
-            "OrderTransaction", "Refund", "RefundLineItem", "RefundLineItemConnection", "RefundLineItemEdge",
-            "Fulfillment", "FulfillmentConnection", "FulfillmentEdge", "FulfillmentTrackingInfo",
-            "FulfillmentLineItem", "FulfillmentLineItemConnection", "FulfillmentLineItemEdge",
-            "FulfillmentOrder", "FulfillmentOrderConnection", "FulfillmentOrderEdge",
-            "FulfillmentOrderLineItem", "FulfillmentOrderLineItemConnection", "FulfillmentOrderLineItemEdge",
-            "FulfillmentHold", "FulfillmentOrderSupportedAction", "FulfillmentOrderAssignedLocation",
-            "DraftOrder", "DraftOrderConnection", "DraftOrderEdge",
-            "DraftOrderLineItem", "DraftOrderLineItemConnection", "DraftOrderLineItemEdge",
-            "DiscountNode", "DiscountNodeConnection", "DiscountNodeEdge", "Discount",
-            "DiscountCodeBasic", "DiscountCodeBxgy", "DiscountCodeFreeShipping", "DiscountCodeApp",
-            "DiscountAutomaticBasic", "DiscountAutomaticFreeShipping",
-            "DiscountAutomaticApp", "BasicEvent", "EventConnection", "EventEdge",
-            "FulfillmentCreatePayload", "FulfillmentTrackingInfoUpdatePayload", "OrderCancelPayload",
-            "OrderCancelUserError", "OrderClosePayload", "OrderOpenPayload", "TagsAddPayload",
-            "TagsRemovePayload", "Job", "UserError",
+            "ShippingLine",
+            "ShippingLineConnection",
+            "ShippingLineEdge",
+            "TaxLine",
+            "DiscountApplication",
+            "DiscountApplicationConnection",
+            "DiscountApplicationEdge",
+            "DiscountCodeApplication",
+            "ManualDiscountApplication",
+            "AutomaticDiscountApplication",
+            "ScriptDiscountApplication",
+            "PricingValue",
+            "PricingPercentageValue",
+            "DiscountAllocation",
+            "OrderTransaction",
+            "Refund",
+            "RefundLineItem",
+            "RefundLineItemConnection",
+            "RefundLineItemEdge",
+            "Fulfillment",
+            "FulfillmentConnection",
+            "FulfillmentEdge",
+            "FulfillmentTrackingInfo",
+            "FulfillmentLineItem",
+            "FulfillmentLineItemConnection",
+            "FulfillmentLineItemEdge",
+            "FulfillmentOrder",
+            "FulfillmentOrderConnection",
+            "FulfillmentOrderEdge",
+            "FulfillmentOrderLineItem",
+            "FulfillmentOrderLineItemConnection",
+            "FulfillmentOrderLineItemEdge",
+            "FulfillmentHold",
+            "FulfillmentOrderSupportedAction",
+            "FulfillmentOrderAssignedLocation",
+            "DraftOrder",
+            "DraftOrderConnection",
+            "DraftOrderEdge",
+            "DraftOrderLineItem",
+            "DraftOrderLineItemConnection",
+            "DraftOrderLineItemEdge",
+            "DiscountNode",
+            "DiscountNodeConnection",
+            "DiscountNodeEdge",
+            "Discount",
+            "DiscountCodeBasic",
+            "DiscountCodeBxgy",
+            "DiscountCodeFreeShipping",
+            "DiscountCodeApp",
+            "DiscountAutomaticBasic",
+            "DiscountAutomaticFreeShipping",
+            "DiscountAutomaticApp",
+            "BasicEvent",
+            "EventConnection",
+            "EventEdge",
+            "FulfillmentCreatePayload",
+            "FulfillmentTrackingInfoUpdatePayload",
+            "OrderCancelPayload",
+            "OrderCancelUserError",
+            "OrderClosePayload",
+            "OrderOpenPayload",
+            "TagsAddPayload",
+            "TagsRemovePayload",
+            "Job",
+            "UserError",
         }  # fmt: skip
     )
 )
@@ -225,11 +272,14 @@ class Subset:
 
     def __init__(self, document: DocumentNode) -> None:
         self.defs = {d.name.value: d for d in document.definitions if hasattr(d, "name") and d.name}
+        # Older versions lack some allowlisted names: serve what the version has.
+        self.objects = {n for n in OBJECT_TYPES if n in self.defs}
+        self.inputs = {n for n in INPUT_TYPES if n in self.defs}
         self.leaf = {
             name for name, d in self.defs.items() if isinstance(d, ScalarTypeDefinitionNode | EnumTypeDefinitionNode)
         } | BUILTIN_SCALARS
         self.interfaces = self._implemented_interfaces()
-        self.outputs = OBJECT_TYPES | self.interfaces
+        self.outputs = self.objects | self.interfaces
 
     def _implemented_interfaces(self) -> set[str]:
         """Interfaces of kept objects that still have a field once filtered.
@@ -238,15 +288,15 @@ class Subset:
         so it is dropped together with the `implements` clauses naming it.
         """
         found: set[str] = set()
-        for name in OBJECT_TYPES:
+        for name in self.objects:
             found.update(i.name.value for i in getattr(self.defs[name], "interfaces", None) or ())
-        self.outputs = OBJECT_TYPES | found
+        self.outputs = self.objects | found
         found -= EXCLUDED_INTERFACES
         return {name for name in found if any(self.keep_field(name, f) for f in self.defs[name].fields)}
 
     def _arg_ok(self, arg: InputValueDefinitionNode) -> bool:
         name = named_type(arg.type)
-        return name in self.leaf or name in INPUT_TYPES
+        return name in self.leaf or name in self.inputs
 
     def keep_field(self, owner: str, field: FieldDefinitionNode) -> bool:
         if owner in ROOT_FIELDS and field.name.value not in ROOT_FIELDS[owner]:
@@ -289,7 +339,7 @@ def build(document: DocumentNode) -> DocumentNode:
         fields = tuple(f for f in node.fields if subset.keep_field(name, f))
         interfaces = tuple(i for i in node.interfaces or () if i.name.value in subset.interfaces)
         kept.append(dataclasses.replace(node, fields=fields, interfaces=interfaces))
-    kept.extend(subset.defs[name] for name in sorted(INPUT_TYPES))
+    kept.extend(subset.defs[name] for name in sorted(subset.inputs))
     directives = [
         d for d in document.definitions if isinstance(d, DirectiveDefinitionNode) and d.name.value in DIRECTIVES
     ]
@@ -309,22 +359,33 @@ def _sort_key(node: object) -> tuple[int, str]:
 
 
 HEADER = (
-    "# Shopify Admin GraphQL 2026-07 -- subset served by shopify_simulator.\n"
+    "# Shopify Admin GraphQL {version} -- subset served by shopify_simulator.\n"
     "# Generated by `python -m shopify_simulator.schema.build_subset` from the real SDL;\n"
     "# descriptions stripped. Do not hand-edit: change the allowlist and regenerate.\n\n"
 )
 
 
+def write_subset(source: Path, output: Path, version: str) -> None:
+    document = build(parse(source.read_text(), no_location=True))
+    text = HEADER.format(version=version) + print_ast(document) + "\n"
+    assert_valid_schema(build_ast_schema(parse(text)))  # fails loudly if the subset is inconsistent
+    output.write_text(text)
+    print(f"wrote {output} ({len(text)} bytes, {len(document.definitions)} definitions)")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--source", type=Path, required=True, help="full admin-schema.graphql")
+    parser.add_argument("--source", type=Path, help="one full admin-schema.graphql (writes --output)")
     parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT)
+    parser.add_argument("--shared", type=Path, help="shared/shopify-admin-schema: rebuild every captured version")
     args = parser.parse_args(argv)
-    document = build(parse(args.source.read_text(), no_location=True))
-    text = HEADER + print_ast(document) + "\n"
-    assert_valid_schema(build_ast_schema(parse(text)))  # fails loudly if the subset is inconsistent
-    args.output.write_text(text)
-    print(f"wrote {args.output} ({len(text)} bytes, {len(document.definitions)} definitions)")
+    if args.shared:
+        for version in CAPTURED_SCHEMAS:
+            write_subset(args.shared / version / "admin-schema.graphql", HERE / f"admin-{version}.graphql", version)
+    elif args.source:
+        write_subset(args.source, args.output, args.source.parent.name)
+    else:
+        parser.error("give --shared DIR or --source FILE")
     return 0
 
 

@@ -14,15 +14,11 @@ from pathlib import Path
 from graphql import GraphQLScalarType, GraphQLSchema, build_schema
 
 from shopify_simulator.formatting import iso, money
+from shopify_simulator.schema.versions import SUPPORTED_VERSIONS, resolve_version, schema_version
 
 HERE = Path(__file__).resolve().parent
-# Oldest first: an unknown or unsupported version falls forward to SERVED_VERSIONS[0].
-SERVED_VERSIONS: tuple[str, ...] = ("2026-07",)
-
-
-def resolve_version(requested: str) -> str:
-    """The version that serves a request for `requested` (Shopify's fall-forward rule)."""
-    return requested if requested in SERVED_VERSIONS else SERVED_VERSIONS[0]
+SERVED_VERSIONS = SUPPORTED_VERSIONS
+__all__ = ["SERVED_VERSIONS", "load_schema", "resolve_version", "version_of"]
 
 
 def _datetime(value: object) -> object:
@@ -37,13 +33,26 @@ def _unsigned(value: object) -> object:
     return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
 
 
+_VERSION_OF: dict[int, str] = {}
+
+
+def version_of(schema: GraphQLSchema) -> str:
+    """The API version a schema built by ``load_schema`` serves."""
+    return _VERSION_OF[id(schema)]
+
+
 SERIALIZERS = {"DateTime": _datetime, "Decimal": _decimal, "Money": _decimal, "UnsignedInt64": _unsigned}
 
 
 @cache
 def load_schema(version: str) -> GraphQLSchema:
-    """Build (once per process) the executable schema of a served version."""
-    schema = build_schema((HERE / f"admin-{version}.graphql").read_text())
+    """Build (once per process and version) the executable schema of a served version.
+
+    Versions sharing a captured schema still get schema objects of their own, so that a
+    resolver can tell from ``info.schema`` which version it is answering (``version_of``).
+    """
+    schema = build_schema((HERE / f"admin-{schema_version(version)}.graphql").read_text())
+    _VERSION_OF[id(schema)] = version
     for name, serialize in SERIALIZERS.items():
         scalar = schema.type_map.get(name)
         if isinstance(scalar, GraphQLScalarType):

@@ -13,7 +13,7 @@ from graphql import GraphQLResolveInfo
 
 from shopify_simulator.formatting import gid, parse_gid
 from shopify_simulator.pagination import paginate_list
-from shopify_simulator.schema import SERVED_VERSIONS
+from shopify_simulator.schema import version_of
 from shopify_simulator.store import Store
 from shopify_simulator.webhooks import subscriptions as subs
 from shopify_simulator.webhooks.subscriptions import Subscription
@@ -57,7 +57,7 @@ def create(_root: Any, info: Info, topic: str, webhookSubscription: dict[str, An
             metafield_namespaces=list(spec.get("metafieldNamespaces") or []),
             filter=spec.get("filter"),
             name=spec.get("name"),
-            api_version=SERVED_VERSIONS[-1],
+            api_version=version_of(info.schema),  # deliveries use the version that subscribed
             created_at=now,
             updated_at=now,
             metafields=list(spec.get("metafields") or []),

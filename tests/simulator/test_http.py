@@ -33,7 +33,7 @@ def test_unknown_version_falls_forward(server: SimulatorServer) -> None:
         timeout=5,
     )
     assert response.status_code == 200
-    assert response.headers["X-Shopify-API-Version"] == "2026-07"
+    assert response.headers["X-Shopify-API-Version"] == "2025-07"  # the oldest supported version
     assert response.json()["data"]["shop"]["name"]
 
 
