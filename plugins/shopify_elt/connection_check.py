@@ -1,18 +1,26 @@
-"""What the connection's Test button answers: shop reachable, token valid, scopes sufficient."""
+"""What the connection's Test button answers, in one line: what is wrong, or that all is well.
+
+Checked in order: the shop answers, the token is valid, the API version is served as asked
+(Shopify silently "falls forward" from unsupported versions), the granted scopes cover every
+stream and reverse-sync task (each missing scope named with what needs it), and the plan tier
+read from ``throttleStatus``.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from shopify_elt.errors import ShopifyError
-from shopify_elt.streams import STREAMS
+from shopify_elt.errors import ShopifyAuthError, ShopifyError, ShopifyTransientError
+from shopify_elt.retry import RetryPolicy
+from shopify_elt.streams import STREAMS, load_document
 
 if TYPE_CHECKING:
     from shopify_elt.hooks.shopify import ShopifyHook
 
-SHOP_QUERY = "{ shop { name myshopifyDomain } currentAppInstallation { accessScopes { handle } } }"
+CHECK_QUERY = load_document("connection_check")
 REVERSE_SYNC_SCOPES = {"write_inventory": "push_inventory_levels"}
+ADVISORY_SCOPES = {"read_all_orders": "backfills of orders older than 60 days"}
 
 
 def required_scopes() -> dict[str, list[str]]:
@@ -38,6 +46,7 @@ class CheckReport:
     plan: str = ""
     missing: dict[str, list[str]] = field(default_factory=dict)
     problem: str = ""
+    notes: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         if self.problem:
@@ -45,14 +54,32 @@ class CheckReport:
         if self.missing:
             parts = [f"{scope} (needed by {', '.join(users)})" for scope, users in sorted(self.missing.items())]
             return f"Connected to {self.shop}, but the token lacks scopes: " + "; ".join(parts)
-        return f"Connected to {self.shop} ({self.plan} plan); token has every scope the pipeline needs"
+        line = f"Connected to {self.shop} ({self.plan} plan); token has every scope the pipeline needs"
+        return "; ".join([line, *self.notes])
 
 
 def check_connection(hook: ShopifyHook) -> CheckReport:
+    """Run the checks with one attempt per request: a Test button must answer quickly."""
+    hook.retry = RetryPolicy(max_retries=0)
     try:
-        data = hook.graphql(SHOP_QUERY).data
+        response = hook.graphql(CHECK_QUERY)
+    except ShopifyAuthError as error:
+        return CheckReport(False, problem=f"Token rejected: {error}")
+    except ShopifyTransientError as error:
+        return CheckReport(False, problem=f"Shop unreachable at {hook.settings.base_url}: {error}")
     except ShopifyError as error:
         return CheckReport(False, problem=f"{type(error).__name__}: {error}")
+    asked = hook.settings.api_version
+    if response.api_version and response.api_version != asked:
+        return CheckReport(
+            False,
+            problem=f"API version {asked} is not supported by Shopify (it answered with {response.api_version}); "
+            "set the connection's API version to a supported one",
+        )
+    data = response.data
     granted = implied({s["handle"] for s in data["currentAppInstallation"]["accessScopes"]})
     missing = {scope: users for scope, users in required_scopes().items() if scope not in granted}
-    return CheckReport(not missing, data["shop"]["myshopifyDomain"], hook.bucket.plan, missing)
+    notes = [f"without {scope}, {what} fail" for scope, what in ADVISORY_SCOPES.items() if scope not in granted]
+    if response.deprecation:
+        notes.append(f"Shopify reports deprecated usage: {response.deprecation}")
+    return CheckReport(not missing, data["shop"]["myshopifyDomain"], hook.bucket.plan, missing, notes=notes)

@@ -17,17 +17,13 @@ from typing import Any
 
 import requests
 from airflow.providers.http.hooks.http import HttpHook
+from airflow.sdk.log import mask_secret
 
 from shopify_elt import DEFAULT_API_VERSION
 from shopify_elt.cost import estimate_cost
-from shopify_elt.errors import (
-    ShopifyAuthError,
-    ShopifyError,
-    ShopifyQueryError,
-    ShopifyThrottledError,
-    ShopifyTransientError,
-    ShopifyUnavailableError,
-)
+from shopify_elt.errors import ShopifyError, ShopifyQueryError, ShopifyThrottled, ShopifyTransientError
+from shopify_elt.responses import GraphQLResponse, parse_graphql
+from shopify_elt.retry import RetryPolicy
 from shopify_elt.throttle import ThrottleBucket
 
 log = logging.getLogger(__name__)
@@ -35,18 +31,8 @@ log = logging.getLogger(__name__)
 MAX_QUERY_COST = 1000
 """Shopify refuses any single query whose requested cost exceeds 1000 points."""
 MAX_PAGE_SIZE = 250
-EXTRA_FIELDS = ("api_version", "plan", "timeout", "page_size")
+EXTRA_FIELDS = ("api_version", "plan", "timeout", "page_size", "shop_domain")
 """Connection extras that are settings of ours, not HTTP headers (HttpHook would send them)."""
-
-
-@dataclass(frozen=True)
-class GraphQLResponse:
-    """One answer of the GraphQL endpoint: its data, its cost block and the version served."""
-
-    data: dict[str, Any]
-    cost: dict[str, Any] = field(default_factory=dict)
-    api_version: str | None = None
-    deprecation: str | None = None
 
 
 @dataclass(frozen=True)
@@ -69,7 +55,7 @@ class ShopifyHook(HttpHook):
         ``<name>.myshopify.com`` domain (or ``http://127.0.0.1:<port>`` for the simulator),
         password = the Admin API access token, extra ``api_version`` (default
         ``2026-07``) and ``plan`` (``standard``/``advanced``/``plus``/``enterprise``/``detect``).
-    :param max_retries: attempts after a transient failure (5xx, timeout, THROTTLED, 429).
+    :param retry: when and how long to retry transient failures (5xx, timeouts, THROTTLED, 429).
     """
 
     conn_name_attr = "shopify_conn_id"
@@ -81,12 +67,12 @@ class ShopifyHook(HttpHook):
         self,
         shopify_conn_id: str = default_conn_name,
         *,
-        max_retries: int = 5,
+        retry: RetryPolicy | None = None,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         super().__init__(method="POST", http_conn_id=shopify_conn_id)
         self.shopify_conn_id = shopify_conn_id
-        self.max_retries = max_retries
+        self.retry = retry or RetryPolicy()
         self.bucket = ThrottleBucket()
         self.requests_sent = 0
         self._sleep = sleep
@@ -104,6 +90,7 @@ class ShopifyHook(HttpHook):
             raise ShopifyError(f"Connection {self.shopify_conn_id!r} has no host (the shop's myshopify.com domain)")
         if not conn.password:
             raise ShopifyError(f"Connection {self.shopify_conn_id!r} has no Admin API access token (password)")
+        mask_secret(conn.password)  # whatever logs it by mistake prints *** instead
         if "://" in host:
             base_url = host
         else:
@@ -125,7 +112,7 @@ class ShopifyHook(HttpHook):
     def get_conn(self, headers: dict[Any, Any] | None = None, extra_options: dict[str, Any] | None = None):
         """A pooled session carrying the token header; our own extras are not sent as headers."""
         session = super().get_conn(headers=headers, extra_options=extra_options)
-        for name in EXTRA_FIELDS + ("shop_domain",):
+        for name in EXTRA_FIELDS:
             session.headers.pop(name, None)
         session.auth = None
         session.headers.update(
@@ -171,13 +158,13 @@ class ShopifyHook(HttpHook):
                 raise
             except ShopifyTransientError as error:
                 attempt += 1
-                if attempt > self.max_retries:
+                if attempt > self.retry.max_retries:
                     raise
-                delay = getattr(error, "retry_after", None) or min(30.0, 2.0 ** (attempt - 1))
-                if isinstance(error, ShopifyThrottledError):
+                delay = self.retry.delay(attempt, error.retry_after)
+                if isinstance(error, ShopifyThrottled):
                     self.bucket.throttled_answers += 1
-                    delay = getattr(error, "retry_after", None) or max(1.0, self.bucket.wait_seconds(cost))
-                log.warning("Shopify answered %s; retry %d/%d in %.1fs", error, attempt, self.max_retries, delay)
+                    delay = max(delay if error.retry_after else 0.0, self.bucket.wait_seconds(cost), 1.0)
+                log.warning("Shopify answered %s; retry %d/%d in %.1fs", error, attempt, self.retry.max_retries, delay)
                 self._wait(delay)
             else:
                 self._learn_cost(document, estimate, response.cost.get("requestedQueryCost"))
@@ -207,53 +194,22 @@ class ShopifyHook(HttpHook):
             body["variables"] = variables
         try:
             response = self.session.post(self.graphql_url, json=body, timeout=self.settings.timeout)
-        except (requests.ConnectionError, requests.Timeout) as error:
-            raise ShopifyTransientError(f"{type(error).__name__} talking to {self.settings.shop_domain}") from None
+        except requests.Timeout:
+            raise ShopifyTransientError(f"timed out talking to {self.settings.shop_domain}") from None
+        except requests.ConnectionError:
+            raise ShopifyTransientError(f"connection to {self.settings.shop_domain} failed or was reset") from None
         finally:
             self.requests_sent += 1
-        self._raise_for_status(response)
-        try:
-            payload = response.json()
-        except ValueError:
-            raise ShopifyTransientError(f"HTTP {response.status_code} with a body that is not JSON") from None
-        cost = (payload.get("extensions") or {}).get("cost") or {}
+        cost, result, error = parse_graphql(response)
         self.bucket.update(cost)
-        errors = payload.get("errors")
-        if errors:
-            codes = {str((e.get("extensions") or {}).get("code")) for e in errors if isinstance(e, dict)}
-            if "THROTTLED" in codes:
-                raise ShopifyThrottledError("THROTTLED")
-            if "INTERNAL_SERVER_ERROR" in codes:
-                raise ShopifyTransientError("INTERNAL_SERVER_ERROR")
-            messages = "; ".join(str(e.get("message")) for e in errors if isinstance(e, dict))
-            raise ShopifyQueryError(f"GraphQL errors ({', '.join(sorted(codes))}): {messages}", errors)
-        if payload.get("data") is None:
-            raise ShopifyQueryError("GraphQL answer without data")
-        served = response.headers.get("X-Shopify-API-Version")
-        deprecation = response.headers.get("X-Shopify-API-Deprecated-Reason")
-        if served and served != self.settings.api_version:
-            log.warning("Asked for API %s, Shopify served %s", self.settings.api_version, served)
-        if deprecation:
-            log.warning("Shopify reports deprecated usage: %s", deprecation)
-        return GraphQLResponse(payload["data"], cost, served, deprecation)
-
-    @staticmethod
-    def _raise_for_status(response: requests.Response) -> None:
-        status = response.status_code
-        if status < 400:
-            return
-        detail = response.text[:300]
-        if status in (401, 403):
-            raise ShopifyAuthError(f"HTTP {status}: the shop rejected the access token ({detail})")
-        if status in (402, 404, 423):
-            raise ShopifyUnavailableError(f"HTTP {status}: shop unavailable ({detail})")
-        if status == 429:
-            error = ShopifyThrottledError("HTTP 429")
-            error.retry_after = float(response.headers.get("Retry-After") or 1.0)  # type: ignore[attr-defined]
+        if error is not None:
             raise error
-        if status >= 500:
-            raise ShopifyTransientError(f"HTTP {status}")
-        raise ShopifyQueryError(f"HTTP {status}: {detail}")
+        assert result is not None
+        if result.api_version and result.api_version != self.settings.api_version:
+            log.warning("Asked for API %s, Shopify served %s", self.settings.api_version, result.api_version)
+        if result.deprecation:
+            log.warning("Shopify reports deprecated usage: %s", result.deprecation)
+        return result
 
     # ------------------------------------------------------------------ pagination
     def paginate(

@@ -1,0 +1,28 @@
+"""When to try a Shopify request again, and how long to wait first.
+
+Exponential back-off with full jitter (so parallel tasks hitting the same shop do not retry in
+lock-step), ``Retry-After`` honoured when Shopify sends it, and only for errors that a retry
+can fix: throttling, 5xx, timeouts, dropped connections.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """:param max_retries: attempts after the first; 0 disables retries (the Test button)."""
+
+    max_retries: int = 6
+    base_seconds: float = 1.0
+    cap_seconds: float = 60.0
+    rng: random.Random = field(default_factory=random.Random, compare=False, repr=False)
+
+    def delay(self, attempt: int, retry_after: float | None = None) -> float:
+        """Seconds to wait before retry number ``attempt`` (1-based)."""
+        if retry_after is not None and retry_after >= 0:
+            return retry_after
+        ceiling = min(self.cap_seconds, self.base_seconds * 2 ** (attempt - 1))
+        return self.rng.uniform(ceiling / 2, ceiling)
