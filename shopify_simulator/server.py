@@ -15,11 +15,12 @@ from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from shopify_simulator import control, errors, http_faults
+from shopify_simulator import control, errors, http_faults, rest
 from shopify_simulator.bulk import download as bulk_download
 from shopify_simulator.bulk import operations as bulk_operations
 from shopify_simulator.clock import SimClock
 from shopify_simulator.engine import Engine
+from shopify_simulator.rest import RestApi
 from shopify_simulator.schema import resolve_version
 from shopify_simulator.seed import DEFAULT_SCOPES, generate
 from shopify_simulator.store import Store
@@ -71,17 +72,23 @@ class Handler(BaseHTTPRequestHandler):
             self.server.engine.stats.incr("calls.bulkDownload")
             bulk_download.serve(self, bulk_operations(self.server.engine.store))
             return
-        match = GRAPHQL_PATH.match(self.path.split("?", 1)[0])
-        if match is None:
+        path, _, query = self.path.partition("?")
+        match = GRAPHQL_PATH.match(path)
+        rest_match = rest.PATH.match(path) if match is None else None
+        if match is None and rest_match is None:
             self._send(404, {"errors": "Not Found"})
             return
-        version = resolve_version(match["version"])
-        headers = {"X-Shopify-API-Version": version}
+        requested = (match or rest_match)["version"]  # None only for the unversioned oauth/access_scopes
+        version = resolve_version(requested) if requested is not None else None
+        headers = {"X-Shopify-API-Version": version} if version is not None else {}
         if http_faults.intercept(self, self.server.engine.store.faults, headers):
             return
         token = self.headers.get("X-Shopify-Access-Token", "")
         if token != self.server.token:
             self._send(401, errors.UNAUTHORIZED, headers)
+            return
+        if rest_match is not None:
+            self._serve_rest(method, rest_match, query, body, token, headers)
             return
         if method != "POST":
             self._send(400, errors.BAD_BODY, headers)
@@ -92,6 +99,17 @@ class Handler(BaseHTTPRequestHandler):
             traceback.print_exception(exc, file=sys.stderr)
             status, payload = 500, {"errors": "Internal Server Error"}
         self._send(status, payload, headers)
+
+    def _serve_rest(
+        self, method: str, match: re.Match[str], query: str, body: bytes, token: str, headers: dict[str, str]
+    ) -> None:
+        """REST Admin API (``shopify_simulator.rest``); its Link URLs use the host the client called."""
+        self.server.engine.stats.incr("calls.rest")
+        host = self.headers.get("Host") or "{}:{}".format(*self.server.server_address[:2])
+        base = f"http://{host}/admin/api/{headers.get('X-Shopify-API-Version', '')}"
+        resource = match["resource"] or match["oauth"]
+        status, payload, extra = self.server.engine.rest.handle(method, resource, query, body, token, base)
+        self._send(status, payload, {**headers, **extra})
 
 
 class SimulatorHTTPServer(ThreadingHTTPServer):
@@ -136,6 +154,7 @@ class SimulatorServer:
         self.httpd = SimulatorHTTPServer((host, port), self.engine, token, verbose)
         bulk_operations(self.store).base_url = self.url  # bulk result links point back here
         self.engine.clock = self.clock  # the control plane steers it (POST /_simulator/clock)
+        self.engine.rest = RestApi(self.store, plan, clock or self.clock)  # REST routes, own call-limit bucket
         self.webhooks = WebhookWorker(self.store, self.clock, self.engine.stats, webhooks or WebhookSettings(seed=seed))
         self.engine.webhooks = self.webhooks  # GET /_simulator/webhooks
         self.plan, self.orders, self.shop = plan, orders, shop

@@ -85,7 +85,7 @@ def zero(return_type: GraphQLOutputType) -> Any:
 
 def resolve_field(source: Any, info: GraphQLResolveInfo, **args: Any) -> Any:
     if info.parent_type.name in ("QueryRoot", "Mutation"):
-        access.check(info.field_name, info.context.store.scopes)
+        access.check(info.field_name, info.context.store.scopes, args, info.context.store)
     table = TABLES.get(info.parent_type.name)
     resolver = table.get(info.field_name) if table else None
     if resolver is not None:
