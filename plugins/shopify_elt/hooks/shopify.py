@@ -173,11 +173,13 @@ class ShopifyHook(HttpHook):
     def _learn_cost(self, document: str, estimate: float, requested: float | None) -> None:
         """Remember how Shopify's requested cost compares with our estimate for this document.
 
-        Shopify keeps manual costs on some fields, so our static estimate can be low; the ratio
-        scales later estimates (and page sizes) of the same document to what Shopify charges.
+        Our static estimate counts every object, while Shopify keeps its own (often lower, sometimes
+        higher) manual costs; the ratio scales later estimates and page sizes of the same
+        document to what Shopify charges. Both grow linearly with the page size, so the ratio of
+        the last answer carries over to the next page.
         """
         if requested and estimate:
-            self._cost_ratio[document] = max(self._cost_ratio.get(document, 1.0), float(requested) / estimate)
+            self._cost_ratio[document] = float(requested) / estimate
 
     def _pace(self, cost: float) -> None:
         delay = self.bucket.wait_seconds(cost)
