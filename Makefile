@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 UV     := $(BIN)/uv
 UV_VERSION := 0.13.9
 
-.PHONY: venv demo test lint format sim lock clean
+.PHONY: venv demo test lint format sim lock clean check-connection bench-pacing
 
 # The virtual environment, installed from the pinned lock (seconds with uv).
 $(BIN)/.installed: requirements.lock pyproject.toml
@@ -34,6 +34,15 @@ lint: venv
 
 format: venv
 	$(BIN)/ruff format . && $(BIN)/ruff check --fix .
+
+# The connection's Test button from a shell: CONN=shopify_<name> (defined in Airflow or as AIRFLOW_CONN_*).
+CONN ?= shopify_default
+check-connection: venv
+	AIRFLOW__CORE__PLUGINS_FOLDER=$(CURDIR)/plugins $(BIN)/python -m shopify_elt.connection_check $(CONN)
+
+# How much of the plan's restore rate extraction spends on data (prints figures; not a test).
+bench-pacing: venv
+	$(BIN)/python bench/pacing.py --orders 5000 --seconds 60
 
 sim: venv
 	$(BIN)/python -m shopify_simulator --port 8787 --seed 1 --orders 50 --plan standard --token shpat_local_demo

@@ -83,3 +83,21 @@ def check_connection(hook: ShopifyHook) -> CheckReport:
     if response.deprecation:
         notes.append(f"Shopify reports deprecated usage: {response.deprecation}")
     return CheckReport(not missing, data["shop"]["myshopifyDomain"], hook.bucket.plan, missing, notes=notes)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m shopify_elt.connection_check [conn_id]``: the Test button from a shell (exit 1 if not OK)."""
+    import argparse
+
+    from shopify_elt.hooks.shopify import ShopifyHook
+
+    parser = argparse.ArgumentParser(description="Check a Shopify connection: token, version, scopes, plan.")
+    parser.add_argument("conn_id", nargs="?", default="shopify_default")
+    args = parser.parse_args(argv)
+    ok, message = ShopifyHook(args.conn_id).test_connection()
+    print(("OK: " if ok else "FAILED: ") + message)
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

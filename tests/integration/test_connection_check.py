@@ -94,3 +94,11 @@ def test_airflow_cli_connections_test_uses_the_hook(simulator):
     assert "Connection success!" in good, good[-2000:]
     assert "Connection failed!" in bad and "Token rejected: HTTP 401" in bad, bad[-2000:]
     assert simulator.token not in good and wrong not in bad
+
+
+def test_the_check_runs_from_a_shell(simulator):
+    command = [sys.executable, "-m", "shopify_elt.connection_check", "shopify_default"]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=120, env={**os.environ})
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.strip().endswith("token has every scope the pipeline needs")
+    assert simulator.token not in result.stdout + result.stderr
