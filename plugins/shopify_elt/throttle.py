@@ -14,6 +14,9 @@ from typing import Any
 
 PLAN_BY_RESTORE_RATE = {100: "standard", 200: "advanced", 1000: "plus", 2000: "enterprise"}
 """Shopify's documented restore rate (points per second) per plan tier."""
+RESTORE_RATE_BY_PLAN = {plan: rate for rate, plan in PLAN_BY_RESTORE_RATE.items()}
+BUCKET_SECONDS = 20
+"""Every observed bucket holds 20 seconds of restore (2000/100 standard, 20000/1000 Plus)."""
 
 
 @dataclass
@@ -53,6 +56,13 @@ class ThrottleBucket:
         actual = cost.get("actualQueryCost")
         if actual is not None:
             self.points_spent += float(actual)
+
+    @classmethod
+    def for_plan(cls, plan: str, clock: Callable[[], float] = time.monotonic) -> ThrottleBucket:
+        """The bucket a plan tier starts with, before Shopify's first answer says otherwise."""
+        rate = float(RESTORE_RATE_BY_PLAN.get(plan, 50))
+        size = rate * BUCKET_SECONDS
+        return cls(maximum=size, restore_rate=rate, available=size, clock=clock)
 
     @property
     def plan(self) -> str:

@@ -64,3 +64,8 @@ def test_page_size_fits_the_budget():
     assert page_size_for(node_cost=4, budget=1000) == 249
     assert page_size_for(node_cost=1, budget=1000) == 250
     assert page_size_for(node_cost=5000, budget=1000) == 1
+
+
+def test_a_declared_plan_sizes_the_bucket_before_the_first_answer():
+    bucket = ThrottleBucket.for_plan("plus", clock=Clock())
+    assert (bucket.maximum, bucket.restore_rate, bucket.plan) == (20000, 1000, "plus")

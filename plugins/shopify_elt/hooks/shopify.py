@@ -91,6 +91,9 @@ class ShopifyHook(HttpHook):
         if not conn.password:
             raise ShopifyError(f"Connection {self.shopify_conn_id!r} has no Admin API access token (password)")
         mask_secret(conn.password)  # whatever logs it by mistake prints *** instead
+        plan = str(extra.get("plan") or "detect")
+        if plan != "detect" and self.requests_sent == 0:
+            self.bucket = ThrottleBucket.for_plan(plan)  # size first pages right; answers refine it
         if "://" in host:
             base_url = host
         else:
@@ -105,7 +108,7 @@ class ShopifyHook(HttpHook):
             shop_domain=extra.get("shop_domain") or host.split("://")[-1],
             api_version=str(extra.get("api_version") or DEFAULT_API_VERSION),
             token=conn.password,
-            plan=str(extra.get("plan") or "detect"),
+            plan=plan,
             timeout=(float(timeout[0]), float(timeout[1])),
         )
 
