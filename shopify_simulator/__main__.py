@@ -21,7 +21,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--port", type=int, default=8787, help="0 picks a free port")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--orders", type=int, default=50)
+    parser.add_argument("--orders", type=int, default=50, help="generated on demand; 1000000 builds in about a minute")
+    parser.add_argument("--products", type=int, help="default min(max(5, orders // 5), 5000); each has 1-3 variants")
+    parser.add_argument("--customers", type=int, help="default min(max(1, orders // 3), 25000)")
+    parser.add_argument("--locations", type=int, default=3, help="the last one is inactive when there are two or more")
     parser.add_argument("--plan", choices=sorted(PLANS), default="standard")
     parser.add_argument("--token", required=True, help="the only accepted X-Shopify-Access-Token")
     parser.add_argument("--shop", default="sim-store.myshopify.com", help="myshopifyDomain")
@@ -60,6 +63,7 @@ def main(argv: list[str] | None = None) -> int:
         port=args.port, host=args.host, seed=args.seed, orders=args.orders, plan=args.plan,
         token=args.token, shop=args.shop, scopes=scopes, throttled_status=args.throttled_status,
         verbose=args.verbose, clock_speed=args.clock_speed,
+        products=args.products, customers=args.customers, locations=args.locations,
         webhooks=WebhookSettings(
             secret=args.webhook_secret, duplicate_rate=args.webhook_duplicate_rate,
             reorder_rate=args.webhook_reorder_rate, seed=args.seed, allow_http=args.webhook_allow_http,

@@ -33,7 +33,7 @@ def handle(engine: Engine, method: str, route: str, body: bytes) -> Answer | Non
     except ValueError:
         return 400, {"error": "body must be a JSON object"}
     store = engine.store
-    with store.lock:
+    with store.lock, store.writing():
         if match["id"] is None:
             return create(store, data) if method == "POST" else None
         order = store.orders.get(_number(match["id"]))
@@ -78,7 +78,7 @@ def create(store: Store, data: dict[str, Any]) -> Answer:
     location_id = min(loc.id for loc in store.locations.values() if loc.is_active)
     now = store.now()
     order = Order(
-        id=store.next_id(), number=max((o.number for o in store.orders.values()), default=1000) + 1,
+        id=store.next_id(), number=store.next_order_number(),
         customer_id=customer.id if customer else None, email=data.get("customer_email"), phone=None,
         created_at=now, updated_at=now, processed_at=now, cancelled_at=None, cancel_reason=None, closed_at=None,
         test=bool(data.get("test", False)), financial_status=data.get("financial_status", "PAID"),

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import sys
 import threading
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -117,7 +118,8 @@ class Engine:
         bucket: LeakyBucket,
         requested: int,
     ) -> dict[str, Any]:
-        with self.store.lock:
+        writing = self.store.writing() if operation.operation.value == "mutation" else nullcontext()
+        with self.store.lock, writing:
             result = execute(
                 schema,
                 document,

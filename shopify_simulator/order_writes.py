@@ -27,6 +27,7 @@ def publish_order(store: Store, topic: str, order: Order) -> None:
 
 def touched(store: Store, order: Order) -> None:
     order.updated_at = max(store.now(), order.updated_at)
+    store.changed(order)
     store.invalidate("orders")
 
 

@@ -3,7 +3,10 @@
 The index is an ascending list of ``(sort value, id)``; ``reverse`` walks it
 backwards. ``first/after`` and ``last/before`` are positions found with ``bisect``,
 and filtering happens while walking, so a page costs what it returns plus the
-look-ahead needed for ``hasNextPage``/``hasPreviousPage``.
+look-ahead needed for ``hasNextPage``/``hasPreviousPage``. Callers may narrow the walk
+to ``bounds`` (ascending positions outside which nothing can match, e.g. from an
+``updated_at:>=`` term on the sort key) and match cheap rows, rendering (``render``)
+only the records that make the page.
 """
 
 from __future__ import annotations
@@ -59,6 +62,8 @@ def paginate(
     fetch: Callable[[int], Any],
     keep: Callable[[Any], bool],
     args: dict[str, Any],
+    render: Callable[[int], Any] | None = None,
+    bounds: tuple[int, int] | None = None,
 ) -> dict[str, Any]:
     """One page of a connection as a ``{edges, nodes, pageInfo}`` dict."""
     first, last = args.get("first"), args.get("last")
@@ -70,13 +75,16 @@ def paginate(
     def asc(e: int) -> int:
         return n - 1 - e if reverse else e
 
-    lo, hi = 0, n
+    floor, ceiling = 0, n  # walk positions (reversed when `reverse`) that can match at all
+    if bounds is not None:
+        floor, ceiling = (n - bounds[1], n - bounds[0]) if reverse else bounds
+    lo, hi = floor, ceiling
     if args.get("after"):
         key = decode_cursor(args["after"], sample)
-        lo = n - bisect_left(index, key) if reverse else bisect_right(index, key)
+        lo = max(lo, n - bisect_left(index, key) if reverse else bisect_right(index, key))
     if args.get("before"):
         key = decode_cursor(args["before"], sample)
-        hi = n - bisect_right(index, key) if reverse else bisect_left(index, key)
+        hi = min(hi, n - bisect_right(index, key) if reverse else bisect_left(index, key))
 
     def matching(e: int) -> Any | None:
         record = fetch(index[asc(e)][1])
@@ -102,9 +110,12 @@ def paginate(
         picked.reverse()
     start = picked[0][0] if picked else lo
     end = picked[-1][0] + 1 if picked else lo
-    has_next = bool(picked) and any(matching(e) is not None for e in range(end, n))
-    has_previous = any(matching(e) is not None for e in range(start - 1, -1, -1))
-    edges = [{"cursor": encode_cursor(index[asc(e)]), "node": record} for e, record in picked]
+    has_next = bool(picked) and any(matching(e) is not None for e in range(end, ceiling))
+    has_previous = any(matching(e) is not None for e in range(min(start, ceiling) - 1, floor - 1, -1))
+    edges = [
+        {"cursor": encode_cursor(index[asc(e)]), "node": record if render is None else render(index[asc(e)][1])}
+        for e, record in picked
+    ]
     return {
         "edges": edges,
         "nodes": [edge["node"] for edge in edges],

@@ -32,6 +32,7 @@ class Term(Node):
     matcher: Matcher | None
     op: str
     value: str
+    field: str = ""  # lower-cased field name (lets callers narrow a sorted walk by it)
 
     @property
     def known(self) -> bool:  # type: ignore[override]
@@ -142,7 +143,8 @@ class Parser:
             negated = token.startswith("-")
             node: Node = Term(None, "", token)  # bare word: default search, ignored
             return Not(node) if negated else node
-        node = Term(self.fields.get(match["field"].lower()), match["op"] or "=", unquote(match["value"]))
+        name = match["field"].lower()
+        node = Term(self.fields.get(name), match["op"] or "=", unquote(match["value"]), name)
         return Not(node) if match["neg"] else node
 
 

@@ -1,9 +1,16 @@
-"""Deterministic generation of a seeded shop (``--seed``, ``--orders``).
+"""Deterministic generation of a seeded shop (``--seed``, ``--orders``, ``--products`` …).
 
-Everything is drawn from one ``random.Random(seed)`` and laid out relative to an
-anchor time, so the same seed yields the same shop. Inventory is made consistent
-with the orders: ``committed`` equals the unfulfilled quantity of open orders
-assigned to the location, and ``on_hand`` is the sum of its parts.
+Locations, the catalog, customers and inventory are bounded in number, drawn from one
+``random.Random(seed)`` and kept as records. Orders are not: each is a function of
+``(seed, position)`` (``order_gen``) rendered on demand, and one streaming pass over
+their skeletons fills the compact columns (``order_columns``) and makes inventory
+consistent with them: ``committed`` equals the unfulfilled quantity of open orders
+assigned to the location, and ``on_hand`` is the sum of its parts. Everything is laid
+out relative to an anchor time, so the same seed yields the same shop.
+
+Defaults scale with ``orders`` but are capped so a million-order store stays small:
+products ``min(max(5, orders // 5), 5000)``, customers ``min(max(1, orders // 3), 25000)``,
+three locations (the last one inactive).
 """
 
 from __future__ import annotations
@@ -12,6 +19,10 @@ import random
 import time
 from collections.abc import Iterable
 
+from shopify_simulator.order_columns import OrderColumns
+from shopify_simulator.order_gen import Facts, plan
+from shopify_simulator.order_table import CustomerOrders, OrderTable
+from shopify_simulator.seed_names import ADJECTIVES, FIRST, LAST, NOUNS, SIZES, VENDORS, address
 from shopify_simulator.seed_orders import enrich
 from shopify_simulator.store import (
     ON_HAND_PARTS,
@@ -19,9 +30,7 @@ from shopify_simulator.store import (
     Customer,
     InventoryItem,
     InventoryLevel,
-    LineItem,
     Location,
-    Order,
     Product,
     Shop,
     Store,
@@ -48,28 +57,6 @@ DEFAULT_SCOPES = (
     "read_products",
     "write_products",
 )
-FIRST = ("Ava", "Liam", "Noah", "Emma", "Mia", "Lucas", "Zoe", "Ethan", "Ivy", "Omar", "Lena", "Kai")
-LAST = ("Smith", "Garcia", "Chen", "Patel", "Nguyen", "Okafor", "Rossi", "Muller", "Silva", "Kim")
-ADJECTIVES = ("Classic", "Organic", "Vintage", "Everyday", "Premium", "Light", "Heavy", "Compact")
-NOUNS = ("Mug", "Tee", "Hoodie", "Backpack", "Candle", "Notebook", "Bottle", "Scarf", "Cap", "Lamp")
-VENDORS = ("Acme Goods", "Northwind", "Blue Heron", "Maple & Co")
-SIZES = ("S", "M", "L")
-US_PLACES = (
-    ("New York", "New York", "NY", "10001"),
-    ("Los Angeles", "California", "CA", "90012"),
-    ("Austin", "Texas", "TX", "73301"),
-    ("Seattle", "Washington", "WA", "98101"),
-    ("Miami", "Florida", "FL", "33101"),
-    ("Chicago", "Illinois", "IL", "60601"),
-    ("Denver", "Colorado", "CO", "80202"),
-    ("Portland", "Oregon", "OR", "97201"),
-)
-FOREIGN_PLACES = (
-    ("Toronto", "Ontario", "ON", "M5H 2N2", "Canada", "CA"),
-    ("London", None, None, "SW1A 1AA", "United Kingdom", "GB"),
-    ("Berlin", None, None, "10115", "Germany", "DE"),
-)
-GATEWAYS = ("shopify_payments", "manual", "paypal")
 
 
 class _Ids:
@@ -106,6 +93,9 @@ def generate(
     plan: str = "standard",
     scopes: Iterable[str] = DEFAULT_SCOPES,
     now: float | None = None,
+    products: int | None = None,
+    customers: int | None = None,
+    locations: int = 3,
 ) -> Store:
     """Build a complete, internally consistent store."""
     rng = random.Random(seed)
@@ -125,13 +115,23 @@ def generate(
     )
     store = Store(shop, scopes)
     gen = _Generator(rng, ids, store, start, anchor)
-    gen.locations()
-    gen.catalog(max(5, orders // 5))
-    gen.customers(max(1, orders // 3))
-    gen.orders(orders)
-    gen.inventory()
-    enrich(store, seed, anchor)  # fulfillments, refunds, holds, drafts, discounts, deletion events
+    gen.locations(max(1, locations))
+    gen.catalog(default_products(orders) if products is None else max(1, products))
+    gen.customers(default_customers(orders) if customers is None else max(1, customers))
+    committed = gen.orders(seed, orders)
+    gen.inventory(committed)
+    enrich(store, seed, anchor)  # drafts, discounts, deletion events
+    for sort_key, attribute in (("ID", "id"), ("UPDATED_AT", "updated_at")):  # warm the usual indexes
+        store.index("orders", sort_key, lambda o, a=attribute: getattr(o, a))
     return store
+
+
+def default_products(orders: int) -> int:
+    return min(max(5, orders // 5), 5000)
+
+
+def default_customers(orders: int) -> int:
+    return min(max(1, orders // 3), 25_000)
 
 
 class _Generator:
@@ -144,26 +144,15 @@ class _Generator:
         return self.rng.randint(low, max(low, self.anchor - 60))
 
     def address(self, first: str | None, last: str | None, foreign: bool | None = None) -> Address:
-        rng = self.rng
-        if foreign is None:
-            foreign = rng.random() < 0.1
-        street = f"{rng.randint(1, 9999)} {rng.choice(('Main', 'Oak', 'Pine', 'Elm', 'Lake'))} St"
-        suite = f"Suite {rng.randint(1, 500)}" if rng.random() < 0.2 else None
-        phone = f"+1{rng.randint(2000000000, 9899999999)}" if rng.random() < 0.6 else None
-        if foreign:
-            city, province, code, zip_, country, country_code = rng.choice(FOREIGN_PLACES)
-        else:
-            city, province, code, zip_ = rng.choice(US_PLACES)
-            country, country_code = "United States", "US"
-        company = "Initech LLC" if rng.random() < 0.1 else None
-        return Address(
-            self.ids("MailingAddress"), first, last, company, street, suite, city,
-            province, code, zip_, country, country_code, phone,
-        )  # fmt: skip
+        return address(self.rng, self.ids("MailingAddress"), first, last, foreign)
 
-    def locations(self) -> None:
-        specs = (("Main Warehouse", True, True), ("Downtown Store", True, False), ("Old Depot", False, False))
-        for name, active, online in specs:
+    def locations(self, count: int) -> None:
+        """`count` locations; with two or more the last is inactive (as in real shops)."""
+        names = ["Main Warehouse", "Downtown Store"] + [f"Store {n}" for n in range(3, count)] + ["Old Depot"]
+        names = names[:count] if count < 3 else names
+        for position, name in enumerate(names):
+            active = count == 1 or position < count - 1
+            online = position == 0
             created = self.start - 200 * DAY
             loc = Location(
                 id=self.ids("Location"),
@@ -230,96 +219,48 @@ class _Generator:
             )  # fmt: skip
             self.store.customers[customer.id] = customer
 
-    def orders(self, count: int) -> None:
-        rng, store = self.rng, self.store
-        customers = list(store.customers.values())
+    def orders(self, seed: int, count: int) -> dict[tuple[int, int], int]:
+        """Stream every order skeleton once: fill the columns, sum committed units.
+
+        Returns committed quantities by (location id, inventory item id).
+        """
+        store = self.store
         variants = list(store.variants.values())
-        active = [loc.id for loc in store.locations.values() if loc.is_active]
-        processed_times = sorted(self.when() for _ in range(count))
-        big_order = count // 2 if count >= 2 else -1
-        for n, processed in enumerate(processed_times):
-            customer = rng.choice(customers) if rng.random() < 0.9 else None
-            kind = rng.choices(("open", "closed", "cancelled"), (55, 35, 10))[0]
-            lines = 60 if n == big_order else rng.choices((1, 2, 3, 4), (40, 30, 20, 10))[0]
-            order = self._order(n, processed, customer, kind, rng.choice(active))
-            picks = rng.sample(variants, lines) if lines <= len(variants) else rng.choices(variants, k=lines)
-            for variant in picks:
-                order.line_items.append(self._line(order, variant, kind))
-            store.orders[order.id] = order
-            if customer is not None:
-                customer.order_ids.append(order.id)
-
-    def _order(self, n: int, processed: int, customer: Customer | None, kind: str, location_id: int) -> Order:
-        rng = self.rng
-        closed_at = cancelled_at = None
-        cancel_reason = None
-        financial = rng.choices(("PAID", "PENDING", "AUTHORIZED", None), (70, 15, 10, 5))[0]
-        fulfillment = rng.choice(("UNFULFILLED", "UNFULFILLED", "PARTIALLY_FULFILLED"))
-        if kind == "closed":
-            closed_at = self.when(processed)
-            financial, fulfillment = "PAID", "FULFILLED"
-        elif kind == "cancelled":
-            cancelled_at = closed_at = self.when(processed)
-            cancel_reason = rng.choice(("CUSTOMER", "INVENTORY", "DECLINED", "OTHER"))
-            financial = "REFUNDED" if financial == "PAID" else "VOIDED"
-        updated = self.when(closed_at or processed)
-        name_first = customer.first_name if customer else rng.choice(FIRST)
-        name_last = customer.last_name if customer else rng.choice(LAST)
-        shipping_addr = self.address(name_first, name_last)
-        billing = shipping_addr if rng.random() < 0.8 else self.address(name_first, name_last)
-        return Order(
-            id=self.ids("Order"),
-            number=1001 + n,
-            customer_id=customer.id if customer else None,
-            email=customer.email if customer else None,
-            phone=None,
-            created_at=processed,
-            updated_at=updated,
-            processed_at=processed,
-            cancelled_at=cancelled_at,
-            cancel_reason=cancel_reason,
-            closed_at=closed_at,
-            test=rng.random() < 0.05,
-            financial_status=financial,
-            fulfillment_status=fulfillment,
-            currency_code="USD",
-            source_name=rng.choice(("web", "web", "pos", "shopify_draft_order")),
-            tags=("wholesale",) if rng.random() < 0.05 else (),
-            gateways=(rng.choice(GATEWAYS),),
-            location_id=location_id,
-            shipping=rng.choice((0, 0, 599, 1000)),
-            tax=0,
-            billing_address=billing,
-            shipping_address=shipping_addr,
-        )
-
-    def _line(self, order: Order, variant: Variant, kind: str) -> LineItem:
-        rng, store = self.rng, self.store
-        quantity = rng.choices((1, 2, 3, 5), (60, 25, 10, 5))[0]
-        discount = variant.price // 10 if rng.random() < 0.15 else 0
-        product = store.products[variant.product_id]
-        unfulfilled = 0
-        if kind == "open":
-            unfulfilled = quantity if order.fulfillment_status == "UNFULFILLED" else rng.randint(0, quantity)
-        current = 0 if kind == "cancelled" else quantity
-        line = LineItem(
-            self.ids("LineItem"), order.id, variant.id, variant.sku, product.title,
-            None if variant.title == "Default Title" else variant.title,
-            quantity, current, unfulfilled, variant.price, discount,
+        customers = list(store.customers.values())
+        facts = Facts(
+            seed, count, self.start, self.anchor,
+            tuple(
+                (v.id, v.sku, store.products[v.product_id].title, None if v.title == "Default Title" else v.title,
+                 v.price)
+                for v in variants
+            ),
+            tuple((c.id, c.first_name, c.last_name, c.email) for c in customers),
+            tuple(loc.id for loc in store.locations.values() if loc.is_active),
         )  # fmt: skip
-        order.tax += (variant.price - discount) * quantity * 8 // 100
-        return line
+        columns = OrderColumns(count)
+        units = [0] * (len(facts.locations) * len(variants))
+        width = len(variants)
+        for n in range(count):
+            p = plan(facts, n)
+            columns.put(p)
+            if p.closed is None:
+                row = p.location * width
+                for line in p.lines:
+                    units[row + line[0]] += line[3]
+        table = OrderTable(facts, columns)
+        store.orders, store.fulfillments, store.refunds = table, table.fulfillments, table.refunds
+        for index, customer in enumerate(customers):
+            customer.order_ids = CustomerOrders(table, index)  # type: ignore[assignment]
+        committed: dict[tuple[int, int], int] = {}
+        for li, location_id in enumerate(facts.locations):
+            for vi, variant in enumerate(variants):
+                if units[li * width + vi]:
+                    committed[(location_id, variant.inventory_item_id)] = units[li * width + vi]
+        return committed
 
-    def inventory(self) -> None:
+    def inventory(self, committed: dict[tuple[int, int], int]) -> None:
         """Levels at active locations; committed mirrors open orders' unfulfilled lines."""
         rng, store = self.rng, self.store
-        committed: dict[tuple[int, int], int] = {}
-        for order in store.orders.values():
-            if order.closed_at is None:
-                for line in order.line_items:
-                    item_id = store.variants[line.variant_id].inventory_item_id
-                    key = (order.location_id, item_id)
-                    committed[key] = committed.get(key, 0) + line.unfulfilled_quantity
         for item in store.inventory_items.values():
             for loc in store.locations.values():
                 if not loc.is_active:

@@ -142,11 +142,17 @@ class SimulatorServer:
         verbose: bool = False,
         clock_speed: float = 1.0,
         webhooks: WebhookSettings | None = None,
+        products: int | None = None,
+        customers: int | None = None,
+        locations: int = 3,
     ) -> None:
         # One simulated clock for stamps, buckets and webhook retries; an injected `clock`
         # (unit tests) drives the buckets only, as before.
         self.clock = SimClock(clock_speed)
-        self.store = store or generate(seed, orders, shop_domain=shop, plan=plan, scopes=scopes)
+        self.store = store or generate(
+            seed, orders, shop_domain=shop, plan=plan, scopes=scopes,
+            products=products, customers=customers, locations=locations,
+        )  # fmt: skip
         if store is None:
             self.store.clock = self.clock
         buckets = Buckets(plan, clock or self.clock, bucket)

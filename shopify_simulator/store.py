@@ -1,17 +1,20 @@
 """The in-memory shop: compact records plus sorted indexes for cursor pagination.
 
 Records are slotted dataclasses holding ints (epoch seconds, cents) rather than
-rendered strings, so a store of a million orders stays affordable; rendering to
-Shopify's formats happens at the GraphQL scalar boundary. Indexes are sorted
-lists of ``(sort value, id)`` tuples, rebuilt lazily after writes and searched with
-``bisect`` by the paginator.
+rendered strings; rendering to Shopify's formats happens at the GraphQL scalar
+boundary. Indexes are sorted sequences of ``(sort value, id)``, rebuilt lazily after
+writes and searched with ``bisect`` by the paginator. A seeded store's ``orders`` (and
+``fulfillments``/``refunds``) are not dicts but ``order_table`` mappings that generate
+orders on demand; they bring their own column-backed indexes and rows, used through
+``index``, ``rows`` and ``row_getter`` here.
 """
 
 from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, MutableMapping
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -234,10 +237,10 @@ class Store:
         self.inventory_items: dict[int, InventoryItem] = {}
         self.inventory_levels: dict[int, InventoryLevel] = {}
         self.customers: dict[int, Customer] = {}
-        self.orders: dict[int, Order] = {}
+        self.orders: MutableMapping[int, Order] = {}  # an order_table.OrderTable once seeded
         self.adjustment_groups: dict[int, AdjustmentGroup] = {}
-        self.fulfillments: dict[int, Fulfillment] = {}
-        self.refunds: dict[int, Refund] = {}
+        self.fulfillments: MutableMapping[int, Fulfillment] = {}
+        self.refunds: MutableMapping[int, Refund] = {}
         self.draft_orders: dict[int, DraftOrder] = {}
         self.discounts: dict[int, DiscountRecord] = {}
         self.basic_events: dict[int, BasicEvent] = {}  # `events` is the EventBus
@@ -268,6 +271,9 @@ class Store:
 
     def index(self, resource: str, sort_key: str, key: Callable[[object], object]) -> Index:
         """Ascending ``(value, id)`` list for a resource and sort key, cached until a write."""
+        builder = getattr(getattr(self, resource), "sorted_index", None)
+        if builder is not None:  # generated orders: built from columns, cached by the table
+            return builder(sort_key, key)
         cached = self._indexes.get((resource, sort_key))
         if cached is None:
             records: dict[int, object] = getattr(self, resource)
@@ -279,6 +285,37 @@ class Store:
         """Drop the indexes of a resource after one of its records changed."""
         for cache_key in [k for k in self._indexes if k[0] == resource]:
             del self._indexes[cache_key]
+        drop = getattr(getattr(self, resource, None), "invalidate", None)
+        if drop is not None:
+            drop()
+
+    def rows(self, resource: str) -> Iterator[object]:
+        """Every record in a form search matchers can read (column rows for generated orders)."""
+        records = getattr(self, resource)
+        rows = getattr(records, "rows", None)
+        return rows() if rows is not None else iter(records.values())
+
+    def row_getter(self, resource: str) -> Callable[[int], object | None]:
+        """Id -> matchable record (a cheap row for untouched generated orders)."""
+        records = getattr(self, resource)
+        return getattr(records, "row", records.get)
+
+    def writing(self) -> AbstractContextManager:
+        """Block in which every order read may be changed in place (pins it; see order_table)."""
+        scope = getattr(self.orders, "writing", None)
+        return scope() if scope is not None else nullcontext()
+
+    def changed(self, order: Order) -> None:
+        """Record that a write changed `order` in place (it must survive cache eviction)."""
+        pin = getattr(self.orders, "pin", None)
+        if pin is not None:
+            pin(order)
+
+    def next_order_number(self) -> int:
+        numbers = getattr(self.orders, "next_number", None)
+        if numbers is not None:
+            return numbers()
+        return max((o.number for o in self.orders.values()), default=1000) + 1
 
     def touch_orders(self, count: int) -> list[int]:
         """Bump updatedAt of the `count` least recently updated orders (control plane)."""
@@ -286,6 +323,8 @@ class Store:
             oldest = [oid for _, oid in self.index("orders", "UPDATED_AT", lambda o: o.updated_at)[:count]]
             now = self.now()
             for oid in oldest:
-                self.orders[oid].updated_at = now
+                order = self.orders[oid]
+                order.updated_at = now
+                self.changed(order)
             self.invalidate("orders")
             return oldest

@@ -275,4 +275,3 @@ ORDER_PARTS: dict[str, Any] = {
     "note": lambda o, info, **_: o.note,
 }
 LINE_ITEM_PARTS: dict[str, Any] = {"taxLines": line_tax_lines, "discountAllocations": _discount_allocations}
-

@@ -35,9 +35,19 @@ def variables_for(name: str, server: SimulatorServer) -> dict[str, Any]:
     return values
 
 
+def bulk_operation_id(gql: GraphQL) -> str:
+    inner = "{ products { edges { node { id } } } }"
+    mutation = f'mutation {{ bulkOperationRunQuery(query: "{inner}") {{ bulkOperation {{ id }} }} }}'
+    _, body = gql(mutation)
+    return body["data"]["bulkOperationRunQuery"]["bulkOperation"]["id"]
+
+
 @pytest.mark.parametrize("document", DOCUMENTS, ids=lambda p: p.stem)
 def test_pipeline_query_executes(document: Path, server: SimulatorServer, gql: GraphQL) -> None:
-    status, body = gql(with_fragments(document.read_text()), variables_for(document.name, server))
+    variables = variables_for(document.name, server)
+    if document.name == "bulk_operation.graphql":
+        variables["id"] = bulk_operation_id(gql)
+    status, body = gql(with_fragments(document.read_text()), variables)
     assert status == 200
     assert "errors" not in body, body.get("errors")
     assert body["extensions"]["cost"]["actualQueryCost"] <= body["extensions"]["cost"]["requestedQueryCost"]
