@@ -23,6 +23,9 @@ from shopify_elt.streams import STREAMS_BY_NAME, Stream, children_of
 
 log = logging.getLogger(__name__)
 
+PARENT_DONE: dict[str, Any] = {}
+"""Marker yielded after the last child of a parent (nested streams replace children per parent)."""
+
 
 @dataclass(frozen=True)
 class Window:
@@ -94,6 +97,9 @@ class StreamExtractor:
             writer = StagingWriter(self.conn, stream, self.shop, self.run_id)
             children = {c.name: StagingWriter(self.conn, c, self.shop, self.run_id) for c in children_of(stream.name)}
             for parent_id, record in self._records(stream, window):
+                if record is PARENT_DONE:
+                    writer.parent_seen(parent_id or "")
+                    continue
                 embedded = {
                     c.name: record.pop(c.embedded_as or "", None) if isinstance(record, dict) else None
                     for c in children_of(stream.name)
@@ -122,9 +128,22 @@ class StreamExtractor:
             for node in self._pages(stream, variables):
                 yield None, node
             return
+        if stream.nested_in is not None:
+            yield from self._nested(stream, variables)
+            return
         for parent_id in self._parent_ids(stream):
             for node in self._pages(stream, {**variables, "parentId": parent_id}):
                 yield parent_id, node
+
+    def _nested(self, stream: Stream, variables: dict[str, Any]) -> Iterator[tuple[str | None, dict[str, Any]]]:
+        """The items of each parent's list in the parent window; each parent's set is then complete."""
+        for parent in self._pages(stream, variables):
+            parent_id = parent.get("id") if isinstance(parent, dict) else None
+            if not isinstance(parent_id, str):
+                continue  # the parent stream rejects such a record; it owns no children here
+            for item in parent.get(stream.nested_in or "") or []:
+                yield parent_id, item
+            yield parent_id, PARENT_DONE
 
     def _pages(self, stream: Stream, variables: dict[str, Any]) -> Iterator[dict[str, Any]]:
         size = min(stream.page_size, self.page_size or stream.page_size)

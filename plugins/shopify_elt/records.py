@@ -82,6 +82,23 @@ def coerce(value: Any, column: Column) -> Any:
         raise RecordError(f"{column.name}: {value!r} is not a valid {kind}") from None
 
 
+def truncated_connection(value: Any, path: str = "") -> str | None:
+    """The path of a nested connection that has a next page (it would be staged incomplete)."""
+    if isinstance(value, dict):
+        if (value.get("pageInfo") or {}).get("hasNextPage"):
+            return path or "(root)"
+        for key, child in value.items():
+            found = truncated_connection(child, f"{path}.{key}" if path else key)
+            if found:
+                return found
+    elif isinstance(value, list):
+        for child in value:
+            found = truncated_connection(child, path)
+            if found:
+                return found
+    return None
+
+
 def to_row(stream: Stream, record: dict[str, Any], parent_id: str | None = None) -> dict[str, Any]:
     """The staging row of ``record``: key, parent, promoted columns. Raises RecordError."""
     if not isinstance(record, dict):
@@ -89,8 +106,11 @@ def to_row(stream: Stream, record: dict[str, Any], parent_id: str | None = None)
     record_id = record.get("id")
     if not isinstance(record_id, str) or not record_id.startswith("gid://shopify/"):
         raise RecordError(f"missing or malformed id: {record_id!r}")
-    if stream.cursor_field is not None and record.get(stream.cursor_field) is None:
+    if stream.cursor_field is not None and stream.nested_in is None and record.get(stream.cursor_field) is None:
         raise RecordError(f"missing cursor field {stream.cursor_field}")
+    truncated = truncated_connection(record)
+    if truncated:
+        raise RecordError(f"nested connection {truncated} has more than one page: raise its page size")
     row: dict[str, Any] = {"id": record_id}
     if stream.parent is not None:
         row["_parent_id"] = parent_id

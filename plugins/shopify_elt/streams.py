@@ -68,6 +68,9 @@ class Stream:
     :param embedded_as: the field of the parent node holding this stream's first page; the
         rest is fetched with this stream's own document. ``None`` with a parent means one
         query per parent row (``$parentId``).
+    :param nested_in: the list field of each parent node holding this stream's rows; the
+        document re-reads the parent's ``updatedAt`` window (``cursor_field`` is then the
+        parent's), so a child list is extracted whole whenever its parent changes.
     :param is_connection: ``False`` for a single object such as ``shop``.
     """
 
@@ -79,6 +82,7 @@ class Stream:
     search_field: str = "updated_at"
     parent: str | None = None
     embedded_as: str | None = None
+    nested_in: str | None = None
     is_connection: bool = True
     bulk: bool = False
     page_size: int = 250
@@ -239,6 +243,57 @@ STREAMS: tuple[Stream, ...] = (
             col("current_quantity", "integer", "currentQuantity"),
             col("unit_price", "numeric", f"originalUnitPriceSet.{MONEY}"),
             col("discounted_unit_price", "numeric", f"discountedUnitPriceSet.{MONEY}"),
+        ),
+    ),
+    Stream(
+        name="order_transactions",
+        path=("orders",),
+        scope="read_orders",
+        parent="orders",
+        nested_in="transactions",
+        page_size=100,
+        columns=(
+            col("kind", "text", "kind"),
+            col("status", "text", "status"),
+            col("gateway", "text", "gateway"),
+            col("amount", "numeric", f"amountSet.{MONEY}"),
+            col("currency_code", "text", "amountSet.shopMoney.currencyCode"),
+            col("parent_transaction_id", "text", "parentTransaction.id"),
+            col("is_test", "boolean", "test"),
+            col("processed_at", "timestamptz", "processedAt"),
+        ),
+    ),
+    Stream(
+        name="order_refunds",
+        path=("orders",),
+        scope="read_orders",
+        parent="orders",
+        nested_in="refunds",
+        page_size=50,
+        extra_variables={"refundLinesFirst": 50},
+        columns=(
+            col("note", "text", "note"),
+            col("total_refunded", "numeric", f"totalRefundedSet.{MONEY}"),
+            col("created_at", "timestamptz", "createdAt"),
+            col("updated_at", "timestamptz", "updatedAt"),
+        ),
+    ),
+    Stream(
+        name="order_fulfillments",
+        path=("orders",),
+        scope="read_orders",
+        parent="orders",
+        nested_in="fulfillments",
+        page_size=50,
+        extra_variables={"fulfillmentLinesFirst": 50},
+        columns=(
+            col("name", "text", "name"),
+            col("status", "text", "status"),
+            col("display_status", "text", "displayStatus"),
+            col("location_id", "text", "location.id"),
+            col("total_quantity", "integer", "totalQuantity"),
+            col("created_at", "timestamptz", "createdAt"),
+            col("updated_at", "timestamptz", "updatedAt"),
         ),
     ),
 )

@@ -20,6 +20,7 @@ RUN_CONF = {"lag_seconds": 0, "page_size": 7}  # small pages: every stream pagin
 STAGING = [
     "shop", "locations", "products", "product_variants", "inventory_items",
     "inventory_levels", "customers", "orders", "order_line_items",
+    "order_transactions", "order_refunds", "order_fulfillments",
 ]  # fmt: skip
 CORE = ["locations", "items", "customers", "stock", "sales_orders", "sales_order_lines"]
 
@@ -97,6 +98,14 @@ def test_first_run_lands_every_record_of_the_shop(two_runs, simulator):
             for o in all_nodes(simulator, "orders", "lineItems(first: 100) { nodes { id } }", first=5)
         ),
         "inventory_levels": len(available_by_level(simulator)),
+        **{
+            table: sum(len(o[field]) for o in all_nodes(simulator, "orders", f"{field} {{ id }}", first=50))
+            for table, field in [
+                ("order_transactions", "transactions"),
+                ("order_refunds", "refunds"),
+                ("order_fulfillments", "fulfillments"),
+            ]
+        },
     }
     assert staging == expected
     assert staging["orders"] > 0 and staging["inventory_levels"] > 0

@@ -51,3 +51,12 @@ def test_integer_columns_refuse_fractions():
     line = {"id": "gid://shopify/LineItem/1", "quantity": 1.5}
     with pytest.raises(RecordError, match="quantity"):
         to_row(STREAMS_BY_NAME["order_line_items"], line, "gid://shopify/Order/1")
+
+
+def test_a_truncated_nested_connection_is_refused_not_staged_incomplete():
+    refund = {
+        "id": "gid://shopify/Refund/1",
+        "refundLineItems": {"pageInfo": {"hasNextPage": True}, "nodes": [{"quantity": 1}]},
+    }
+    with pytest.raises(RecordError, match="nested connection refundLineItems has more than one page"):
+        to_row(STREAMS_BY_NAME["order_refunds"], refund, "gid://shopify/Order/1")

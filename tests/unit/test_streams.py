@@ -19,10 +19,14 @@ def test_stream_is_well_formed(stream):
     assert stream.document.strip()
     if stream.parent:
         assert stream.parent in STREAMS_BY_NAME
-        assert "$parentId" in stream.document
+        if stream.nested_in is None:  # one query per parent, or a continuation of the parent's page
+            assert "$parentId" in stream.document
+        else:
+            assert f" {stream.nested_in}" in stream.document
     if stream.is_incremental:
         assert "$query" in stream.document
-        assert "updated_at" in names, "incremental streams promote updated_at (newest-wins merge)"
+        if stream.nested_in is None:  # nested lists take their window from the parent
+            assert "updated_at" in names, "incremental streams promote updated_at (newest-wins merge)"
     assert stream.scope is None or stream.scope.startswith("read_")
 
 
