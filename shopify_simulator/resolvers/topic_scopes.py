@@ -1,6 +1,6 @@
 """Access scopes a webhook topic needs, from the 2026-07 SDL (``WebhookSubscriptionTopic`` value descriptions).
 
-Generated from ``/work/shared/shopify-admin-schema/2026-07/admin-schema.graphql``: "Requires the `read_x` scope"
+Generated from ``shared/shopify-admin-schema/2026-07/admin-schema.graphql``: "Requires the `read_x` scope"
 or "Requires at least one of the following scopes: …" (any one of them grants the topic). An empty tuple:
 the description names no scope.
 """
