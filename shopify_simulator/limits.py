@@ -7,6 +7,8 @@ from typing import Any
 from graphql import FieldNode, OperationDefinitionNode, value_from_ast_untyped
 
 MAX_INPUT_ITEMS = 250
+# Larger caps for particular arrays: productSet takes 2048 variants (real capture, 2025-01).
+CAPS = {("productSet", "input", "variants"): 2048}
 
 
 def oversized_input(operation: OperationDefinitionNode, variables: dict[str, Any]) -> dict[str, Any] | None:
@@ -18,9 +20,9 @@ def oversized_input(operation: OperationDefinitionNode, variables: dict[str, Any
             value = value_from_ast_untyped(argument.value, variables)
             found = _find(value, [selection.name.value, argument.name.value])
             if found is not None:
-                path, size = found
+                path, size, cap = found
                 loc = selection.loc.source.get_location(selection.loc.start) if selection.loc else None
-                message = f"The input array size of {size} is greater than the maximum allowed of {MAX_INPUT_ITEMS}."
+                message = f"The input array size of {size} is greater than the maximum allowed of {cap}."
                 error: dict[str, Any] = {"message": message}
                 if loc is not None:
                     error["locations"] = [{"line": loc.line, "column": loc.column}]
@@ -30,10 +32,11 @@ def oversized_input(operation: OperationDefinitionNode, variables: dict[str, Any
     return None
 
 
-def _find(value: Any, path: list[str]) -> tuple[list[str], int] | None:
+def _find(value: Any, path: list[str]) -> tuple[list[str], int, int] | None:
     if isinstance(value, list):
-        if len(value) > MAX_INPUT_ITEMS:
-            return path, len(value)
+        cap = CAPS.get(tuple(path), MAX_INPUT_ITEMS)
+        if len(value) > cap:
+            return path, len(value), cap
         for item in value:
             found = _find(item, path)
             if found is not None:

@@ -65,14 +65,25 @@ class SimulatorProcess:
         self._dir.cleanup()
 
     def graphql(self, query: str, variables: dict | None = None) -> dict[str, Any]:
-        """Ask the simulator directly (the tests' independent view of the store)."""
-        response = requests.post(
-            f"{self.base_url}/admin/api/2026-07/graphql.json",
-            json={"query": query, "variables": variables or {}},
-            headers={"X-Shopify-Access-Token": self.token},
-            timeout=30,
-        )
-        response.raise_for_status()
-        body = response.json()
+        """Ask the simulator directly (the tests' independent view of the store).
+
+        The bucket is shared with whatever client ran before, so a THROTTLED answer waits for
+        the missing points (from its throttle status) and asks again.
+        """
+        while True:
+            response = requests.post(
+                f"{self.base_url}/admin/api/2026-07/graphql.json",
+                json={"query": query, "variables": variables or {}},
+                headers={"X-Shopify-Access-Token": self.token},
+                timeout=30,
+            )
+            response.raise_for_status()
+            body = response.json()
+            codes = {(e.get("extensions") or {}).get("code") for e in body.get("errors") or []}
+            if codes != {"THROTTLED"}:
+                break
+            cost = body["extensions"]["cost"]
+            status = cost["throttleStatus"]
+            time.sleep(max(0.1, (cost["requestedQueryCost"] - status["currentlyAvailable"]) / status["restoreRate"]))
         assert "errors" not in body, body
         return body["data"]

@@ -106,7 +106,7 @@ def _drafts(store: Store, rng: random.Random, ids: _Ids, anchor: int) -> None:
         picks = rng.sample(variants, min(len(variants), rng.randint(1, 3)))
         draft = DraftOrder(
             ids("DraftOrder"), len(store.draft_orders) + 1, status, customer_id, email, created,
-            created + rng.randint(0, 5) * DAY, tuple((v, rng.randint(1, 3)) for v in picks),
+            min(anchor, created + rng.randint(0, 5) * DAY), tuple((v, rng.randint(1, 3)) for v in picks),
             rng.choice((0, 599)), ("b2b",) if rng.random() < 0.2 else (),
             invoice_sent_at=created + 600 if status == "INVOICE_SENT" else None,
         )  # fmt: skip

@@ -91,6 +91,8 @@ class Product:
     created_at: int
     updated_at: int
     variant_ids: list[int] = field(default_factory=list)
+    # (option id, name, values) as set by productSet; empty: the implicit "Title" option
+    options: list[tuple[int, str, tuple[str, ...]]] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -106,6 +108,7 @@ class Variant:
     position: int
     created_at: int
     updated_at: int
+    option_values: tuple[str, ...] = ()  # one value per product option, in option order
 
 
 @dataclass(slots=True)

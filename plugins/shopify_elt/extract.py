@@ -25,6 +25,8 @@ log = logging.getLogger(__name__)
 
 PARENT_DONE: dict[str, Any] = {}
 """Marker yielded after the last child of a parent (nested streams replace children per parent)."""
+PARENT_TRUNCATED: dict[str, Any] = {}
+"""Marker yielded instead of a parent's children when they do not fit in one page."""
 
 
 @dataclass(frozen=True)
@@ -100,6 +102,10 @@ class StreamExtractor:
                 if record is PARENT_DONE:
                     writer.parent_seen(parent_id or "")
                     continue
+                if record is PARENT_TRUNCATED:
+                    reason = f"{stream.nested_in} has more than one page: raise its page size"
+                    writer.reject({"id": parent_id}, reason)
+                    continue
                 embedded = {
                     c.name: record.pop(c.embedded_as or "", None) if isinstance(record, dict) else None
                     for c in children_of(stream.name)
@@ -136,12 +142,23 @@ class StreamExtractor:
                 yield parent_id, node
 
     def _nested(self, stream: Stream, variables: dict[str, Any]) -> Iterator[tuple[str | None, dict[str, Any]]]:
-        """The items of each parent's list in the parent window; each parent's set is then complete."""
+        """The items of each parent's list (or one-page connection) in the parent window.
+
+        After a parent's items comes ``PARENT_DONE``, so its set can be replaced; a connection
+        with more pages than one comes back as ``PARENT_TRUNCATED`` instead: the parent's
+        previous set is kept and the parent is rejected with the reason, nothing half-staged.
+        """
         for parent in self._pages(stream, variables):
             parent_id = parent.get("id") if isinstance(parent, dict) else None
             if not isinstance(parent_id, str):
                 continue  # the parent stream rejects such a record; it owns no children here
-            for item in parent.get(stream.nested_in or "") or []:
+            value = parent.get(stream.nested_in or "") or []
+            if isinstance(value, dict):
+                if (value.get("pageInfo") or {}).get("hasNextPage"):
+                    yield parent_id, PARENT_TRUNCATED
+                    continue
+                value = value.get("nodes") or []
+            for item in value:
                 yield parent_id, item
             yield parent_id, PARENT_DONE
 

@@ -68,7 +68,7 @@ class Stream:
     :param embedded_as: the field of the parent node holding this stream's first page; the
         rest is fetched with this stream's own document. ``None`` with a parent means one
         query per parent row (``$parentId``).
-    :param nested_in: the list field of each parent node holding this stream's rows; the
+    :param nested_in: the list (or connection) field of each parent node holding this stream's rows; the
         document re-reads the parent's ``updatedAt`` window (``cursor_field`` is then the
         parent's), so a child list is extracted whole whenever its parent changes.
     :param is_connection: ``False`` for a single object such as ``shop``.
@@ -292,6 +292,59 @@ STREAMS: tuple[Stream, ...] = (
             col("display_status", "text", "displayStatus"),
             col("location_id", "text", "location.id"),
             col("total_quantity", "integer", "totalQuantity"),
+            col("created_at", "timestamptz", "createdAt"),
+            col("updated_at", "timestamptz", "updatedAt"),
+        ),
+    ),
+    Stream(
+        name="order_shipping_lines",
+        path=("orders",),
+        scope="read_orders",
+        parent="orders",
+        nested_in="shippingLines",
+        page_size=100,
+        extra_variables={"shippingLinesFirst": 20},
+        columns=(
+            col("title", "text", "title"),
+            col("code", "text", "code"),
+            col("source", "text", "source"),
+            col("carrier_identifier", "text", "carrierIdentifier"),
+            col("is_removed", "boolean", "isRemoved"),
+            col("price", "numeric", f"originalPriceSet.{MONEY}"),
+            col("discounted_price", "numeric", f"discountedPriceSet.{MONEY}"),
+        ),
+    ),
+    Stream(
+        name="fulfillment_orders",
+        path=("fulfillmentOrders",),
+        scope="read_merchant_managed_fulfillment_orders",
+        page_size=100,
+        extra_variables={"lineItemsFirst": 50},
+        columns=(
+            col("order_id", "text", "orderId"),
+            col("status", "text", "status"),
+            col("request_status", "text", "requestStatus"),
+            col("location_id", "text", "assignedLocation.location.id"),
+            col("fulfill_at", "timestamptz", "fulfillAt"),
+            col("holds", "jsonb", "fulfillmentHolds"),
+            col("created_at", "timestamptz", "createdAt"),
+            col("updated_at", "timestamptz", "updatedAt"),
+        ),
+    ),
+    Stream(
+        name="draft_orders",
+        path=("draftOrders",),
+        scope="read_draft_orders",
+        page_size=100,
+        extra_variables={"lineItemsFirst": 50},
+        columns=(
+            col("name", "text", "name"),
+            col("status", "text", "status"),
+            col("email", "text", "email"),
+            col("customer_id", "text", "customer.id"),
+            col("order_id", "text", "order.id"),
+            col("total_price", "numeric", f"totalPriceSet.{MONEY}"),
+            col("completed_at", "timestamptz", "completedAt"),
             col("created_at", "timestamptz", "createdAt"),
             col("updated_at", "timestamptz", "updatedAt"),
         ),

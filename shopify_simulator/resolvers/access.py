@@ -68,6 +68,12 @@ REQUIRED: dict[str, str | Scopes] = {
     "orderCancel": "write_orders",
     "orderClose": "write_orders",
     "orderOpen": "write_orders",
+    "productSet": "write_products",
+    "productDelete": "write_products",
+    "customerSet": "write_customers",
+    "customerCreate": "write_customers",
+    "customerUpdate": "write_customers",
+    "customerDelete": "write_customers",
 }
 # tagsAdd / tagsRemove: the write scope of the tagged resource (the types the 2026-07 docs list).
 TAGGABLE: dict[str, str] = {

@@ -6,7 +6,7 @@ from typing import Any
 
 from graphql import GraphQLResolveInfo
 
-from shopify_simulator.formatting import cents, inventory_level_gid, iso, parse_gid
+from shopify_simulator.formatting import cents, gid, inventory_level_gid, iso, parse_gid
 from shopify_simulator.resolvers.money import money_v2
 from shopify_simulator.store import InventoryItem, InventoryLevel, Location, Product, Variant
 
@@ -26,7 +26,41 @@ def _variants(product: Product, info: Info) -> list[Variant]:
     return [info.context.store.variants[v] for v in product.variant_ids]
 
 
+def _option_list(p: Product) -> list[tuple[int, str, tuple[str, ...]]]:
+    """Options set by productSet; else the implicit one, "Title" (seeded products: the variant titles)."""
+    return p.options or [(p.id, "Title", ())]
+
+
+def _options(p: Product, info: Info, first: int | None = None, **_: Any) -> list[dict[str, Any]]:
+    variants = _variants(p, info)
+    rendered = []
+    for position, (option_id, name, values) in enumerate(_option_list(p), start=1):
+        names = values or tuple(dict.fromkeys(v.title for v in variants))
+        used = {(v.option_values[position - 1] if v.option_values else v.title) for v in variants}
+        option_values = [
+            {"id": gid("ProductOptionValue", option_id * 1000 + i), "name": n, "hasVariants": n in used}
+            for i, n in enumerate(names)
+        ]
+        rendered.append(
+            {"id": gid("ProductOption", option_id), "name": name, "position": position, "values": list(names),
+             "optionValues": option_values}
+        )  # fmt: skip
+    return rendered[:first] if first is not None else rendered
+
+
+def _selected(v: Variant, info: Info, **_: Any) -> list[dict[str, Any]]:
+    product = info.context.store.products[v.product_id]
+    options = _options(product, info)
+    chosen = v.option_values or (v.title,)
+    return [
+        {"name": o["name"], "value": value, "optionValue": next(x for x in o["optionValues"] if x["name"] == value)}
+        for o, value in zip(options, chosen, strict=False)
+        if any(x["name"] == value for x in o["optionValues"])
+    ]
+
+
 PRODUCT: dict[str, Any] = {
+    "options": _options,
     "tags": lambda p, info, **_: list(p.tags),
     "variants": lambda p, info, **args: info.context.nested(
         "variants", _variants(p, info), args, args.get("sortKey") or "POSITION"
@@ -45,6 +79,7 @@ PRODUCT: dict[str, Any] = {
 }
 
 VARIANT: dict[str, Any] = {
+    "selectedOptions": _selected,
     "price": lambda v, info, **_: cents(v.price),
     "compareAtPrice": lambda v, info, **_: None if v.compare_at_price is None else cents(v.compare_at_price),
     "product": lambda v, info, **_: info.context.store.products[v.product_id],

@@ -26,6 +26,7 @@ from shopify_simulator.bulk import resolvers as bulk_resolvers
 from shopify_simulator.formatting import gid
 from shopify_simulator.mutations.inventory import resolve_inventory_set_quantities
 from shopify_simulator.mutations.inventory_adjust import resolve_inventory_adjust_quantities
+from shopify_simulator.mutations.product_writes import MUTATIONS as CATALOG_MUTATIONS
 from shopify_simulator.resolvers import access, adjustments, catalog, orders, orders_domain, query, shop
 from shopify_simulator.webhooks import resolvers as webhook_resolvers
 
@@ -58,6 +59,8 @@ TABLES["WebhookSubscription"] = webhook_resolvers.SUBSCRIPTION
 # Bulk operations: run/cancel mutations and the poll fields (shopify_simulator.bulk).
 TABLES["QueryRoot"] = {**TABLES["QueryRoot"], **bulk_resolvers.QUERY}
 TABLES["Mutation"] = {**TABLES["Mutation"], **bulk_resolvers.MUTATION}
+# Product and customer writes (mutations/products.py, mutations/customers.py).
+TABLES["Mutation"] = {**TABLES["Mutation"], **CATALOG_MUTATIONS}
 # Orders domain: fulfillment orders, fulfillments, refunds, drafts, discounts, events and writes.
 orders_domain.merge(TABLES)
 _MISSING = object()

@@ -253,6 +253,20 @@ OBJECT_TYPES = OBJECT_TYPES | {
     "BulkOperation", "BulkOperationConnection", "BulkOperationEdge", "BulkOperationRunQueryPayload",
     "BulkOperationCancelPayload", "BulkOperationUserError", "UserError",
 }  # fmt: skip
+# Product and customer writes (mutations/products.py, mutations/customers.py). Their input
+# types pull in every input type they reference (INPUT_ROOTS, closed over in `Subset`).
+MUTATION_FIELDS = MUTATION_FIELDS | {
+    "productSet", "productDelete", "customerSet", "customerCreate", "customerUpdate", "customerDelete",
+}  # fmt: skip
+OBJECT_TYPES = OBJECT_TYPES | {
+    "ProductSetPayload", "ProductSetUserError", "ProductDeletePayload", "ProductOption", "ProductOptionValue",
+    "SelectedOption", "CustomerSetPayload", "CustomerSetUserError", "CustomerCreatePayload", "CustomerUpdatePayload",
+    "CustomerDeletePayload", "UserError",
+}  # fmt: skip
+INPUT_ROOTS = frozenset(
+    {"ProductSetInput", "ProductSetIdentifiers", "ProductDeleteInput", "CustomerSetInput", "CustomerSetIdentifiers",
+     "CustomerInput", "CustomerDeleteInput"}
+)  # fmt: skip
 # The real SDL breaks the spec here: Customer.hasTimelineComment is deprecated while
 # CommentEventSubject.hasTimelineComment is not, which graphql-core's schema validation
 # rejects. The simulator serves no timeline comments, so the interface is left out.
@@ -274,12 +288,27 @@ class Subset:
         self.defs = {d.name.value: d for d in document.definitions if hasattr(d, "name") and d.name}
         # Older versions lack some allowlisted names: serve what the version has.
         self.objects = {n for n in OBJECT_TYPES if n in self.defs}
-        self.inputs = {n for n in INPUT_TYPES if n in self.defs}
         self.leaf = {
             name for name, d in self.defs.items() if isinstance(d, ScalarTypeDefinitionNode | EnumTypeDefinitionNode)
         } | BUILTIN_SCALARS
+        self.inputs = {n for n in INPUT_TYPES if n in self.defs} | self._input_closure(INPUT_ROOTS)
         self.interfaces = self._implemented_interfaces()
         self.outputs = self.objects | self.interfaces
+
+    def _input_closure(self, roots: Iterable[str]) -> set[str]:
+        """The input types reachable from `roots` (an input type is kept whole, so all it names must be too)."""
+        found: set[str] = set()
+        pending = [n for n in roots if n in self.defs]
+        while pending:
+            name = pending.pop()
+            if name in found:
+                continue
+            found.add(name)
+            for field in self.defs[name].fields or ():
+                ref = named_type(field.type)
+                if ref not in self.leaf and ref in self.defs:
+                    pending.append(ref)
+        return found
 
     def _implemented_interfaces(self) -> set[str]:
         """Interfaces of kept objects that still have a field once filtered.

@@ -32,5 +32,9 @@ def customer_changed(store: Store, topic: str, customer: Customer) -> None:
     _publish(store, topic, payloads.customer(store, customer), gid("Customer", customer.id))
 
 
+def customer_deleted(store: Store, customer_id: int) -> None:
+    _publish(store, "customers/delete", payloads.deleted(customer_id), gid("Customer", customer_id))
+
+
 def _publish(store: Store, topic: str, payload: dict, resource_gid: str) -> None:
     store.events.publish(StoreEvent(topic, payload, resource_gid, store.clock()))

@@ -27,6 +27,7 @@ def with_fragments(text: str) -> str:
 def variables_for(name: str, server: SimulatorServer) -> dict[str, Any]:
     store = server.store
     values: dict[str, Any] = {"first": 5, "lineItemsFirst": 3, "refundLinesFirst": 5, "fulfillmentLinesFirst": 5}
+    values["shippingLinesFirst"] = 5
     values["query"] = "updated_at:>='2000-01-01T00:00:00Z'"
     if name == "inventory_levels.graphql":
         values["parentId"] = f"gid://shopify/Location/{min(store.locations)}"
