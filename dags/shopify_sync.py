@@ -9,7 +9,8 @@
    and lines; records that cannot be imported go to `ops.rejects` with their reason.
 4. **push_inventory_levels** writes available-to-sell quantities back to Shopify with
    `inventorySetQuantities` (compare-and-set, idempotency key, batches of 250).
-5. **report_run** stores the run report in `ops.sync_runs` and prints it at the end of its log.
+5. **reconcile_counts** compares Shopify's counts (`ordersCount` …) with staging plus rejects.
+6. **report_run** stores the run report in `ops.sync_runs` and prints it at the end of its log.
 
 One run at a time (`max_active_runs=1`): a sync finishes before the next starts.
 Connections: `shopify_default` (type *shopify*) and `warehouse_default` (PostgreSQL).
@@ -75,6 +76,11 @@ def shopify_sync():
         )
 
     @task
+    def reconcile_counts() -> dict:
+        """Compare Shopify's counts (ordersCount …) with staging plus rejects."""
+        return tasks.reconcile_counts(**_conf())
+
+    @task
     def build_core() -> dict:
         """Build the core schema from staging (one transaction)."""
         return tasks.build(**_conf())
@@ -85,7 +91,7 @@ def shopify_sync():
         return tasks.push_inventory(**_conf(), dry_run=get_current_context()["params"]["dry_run"])
 
     @task
-    def report_run(extract_results: list[dict], core_changed: dict, push_result: dict) -> dict:
+    def report_run(extract_results: list[dict], core_changed: dict, push_result: dict, reconciliation: dict) -> dict:
         """Store and print the run report."""
         return tasks.report(
             **_conf(),
@@ -93,6 +99,7 @@ def shopify_sync():
             extract_results=extract_results,
             core_changed=core_changed,
             push_result=push_result,
+            reconciliation=reconciliation,
         )
 
     prepared = prepare_warehouse()
@@ -105,9 +112,11 @@ def shopify_sync():
             extracts[stream.parent] >> extracts[stream.name]
     core = build_core()
     list(extracts.values()) >> core
+    reconciled = reconcile_counts()
+    list(extracts.values()) >> reconciled
     pushed = push_inventory_levels()
     core >> pushed
-    report_run(list(extracts.values()), core, pushed)
+    report_run(list(extracts.values()), core, pushed, reconciled)
 
 
 shopify_sync()

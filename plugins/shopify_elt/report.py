@@ -71,6 +71,14 @@ def format_report(report: dict[str, Any]) -> str:
         f"Rows rejected: {sum(rejects.values())} (extract {rejects.get('extract', 0)}, core {rejects.get('core', 0)})"
         + ("  — see ops.rejects" if sum(rejects.values()) else "")
     )
+    reconciliation = report.get("reconciliation") or {}
+    if reconciliation:
+        lines.append("Reconciliation with Shopify's counts (staged + rejected = Shopify):")
+        for name, r in sorted(reconciliation.items()):
+            verdict = "ok" if r["matches"] else "MISMATCH"
+            lines.append(
+                f"  {name:<20}{r['staged']:>8} + {r['rejected']:<4} vs {r['shopify']:>8} {r['precision']:<8} {verdict}"
+            )
     api = report["api"]
     lines.append(
         f"API: {int(api.get('requests', 0))} requests, {api.get('points', 0):g} points, "

@@ -14,6 +14,7 @@ from typing import Any
 from shopify_elt.ddl import ensure_schema
 from shopify_elt.extract import StreamExtractor
 from shopify_elt.hooks.shopify import ShopifyHook
+from shopify_elt.reconcile import reconcile
 from shopify_elt.report import (
     core_totals,
     format_report,
@@ -75,6 +76,13 @@ def api_usage(hook: ShopifyHook) -> dict[str, float]:
     }
 
 
+def reconcile_counts(shopify_conn_id: str, warehouse_conn_id: str, run_id: str) -> dict[str, Any]:
+    """Shopify's counts against staging (+ rejects), per counted stream."""
+    hook = ShopifyHook(shopify_conn_id)
+    with closing(connect(warehouse_conn_id)) as conn:
+        return {"reconciliation": reconcile(hook, conn, hook.settings.shop_domain), "api": api_usage(hook)}
+
+
 def build(shopify_conn_id: str, warehouse_conn_id: str, run_id: str) -> dict[str, int]:
     with closing(connect(warehouse_conn_id)) as conn:
         return build_core(conn, shop_of(shopify_conn_id), run_id)
@@ -96,10 +104,12 @@ def report(
     extract_results: list[dict[str, Any]],
     core_changed: dict[str, int],
     push_result: dict[str, Any],
+    reconciliation: dict[str, Any],
 ) -> dict[str, Any]:
     """Assemble, store and log the run report; returned for XCom (no secrets in it)."""
     shop = shop_of(shopify_conn_id)
-    streams, api = merge_extract_results([*extract_results, {"api": push_result.get("api", {})}])
+    usage = [{"api": push_result.get("api", {})}, {"api": reconciliation.get("api", {})}]
+    streams, api = merge_extract_results([*extract_results, *usage])
     with closing(connect(warehouse_conn_id)) as conn:
         result = {
             "run_id": run_id,
@@ -109,6 +119,7 @@ def report(
             "core_totals": core_totals(conn, shop),
             "inventory": push_result["inventory"],
             "rejects": rejects_by_stage(conn, shop, run_id),
+            "reconciliation": reconciliation["reconciliation"],
             "api": api,
         }
         save_report(conn, result, dag_id)

@@ -55,5 +55,6 @@ def test_sync_runs_extract_then_build_then_push_then_report(dagbag):
     build = dag.get_task("build_core")
     assert extract_ids <= build.upstream_task_ids
     assert dag.get_task("push_inventory_levels").upstream_task_ids == {"build_core"}
+    assert extract_ids <= dag.get_task("reconcile_counts").upstream_task_ids
     assert "extract_locations" in dag.get_task("extract_inventory_levels").upstream_task_ids
     assert dag.schedule == "@hourly"

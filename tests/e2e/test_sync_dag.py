@@ -122,6 +122,21 @@ def test_first_run_lands_or_rejects_every_record_of_the_shop(two_runs, simulator
     assert {name: n for name, n in rejected.items() if n} == {"fulfillment_orders": 1, "draft_orders": 1}
 
 
+def test_every_counted_stream_reconciles_with_shopify(two_runs):
+    for report in (two_runs[0]["report"], two_runs[1]["report"]):
+        reconciliation = report["reconciliation"]
+        assert set(reconciliation) == {
+            "locations",
+            "products",
+            "product_variants",
+            "customers",
+            "orders",
+            "draft_orders",
+        }
+        assert all(r["matches"] for r in reconciliation.values()), reconciliation
+    assert two_runs[0]["report"]["reconciliation"]["draft_orders"]["rejected"] == 1
+
+
 def test_first_run_loads_core_and_accounts_for_every_reject(two_runs, warehouse):
     first = two_runs[0]
     core, staging, report = first["core"], first["staging"], first["report"]
