@@ -32,6 +32,11 @@ class ThrottleBucket:
     seconds_waited: float = 0.0
     throttled_answers: int = 0
 
+    @property
+    def observed(self) -> bool:
+        """Whether Shopify has told us the bucket's state yet (a fresh hook only guesses)."""
+        return self.observed_at > 0.0
+
     def level_now(self) -> float:
         """The points available now, extrapolated from the last status at the restore rate."""
         elapsed = max(0.0, self.clock() - self.observed_at)

@@ -122,6 +122,14 @@ def test_first_run_lands_or_rejects_every_record_of_the_shop(two_runs, simulator
     assert {name: n for name, n in rejected.items() if n} == {"fulfillment_orders": 1, "draft_orders": 1}
 
 
+def test_no_run_was_throttled(two_runs):
+    """Pacing from the throttle status, across tasks sharing the shop's bucket: zero THROTTLED answers."""
+    for snapshot in two_runs:
+        api = snapshot["report"]["api"]
+        assert api["throttled_answers"] == 0, api
+        assert api["requests"] > 0
+
+
 def test_every_counted_stream_reconciles_with_shopify(two_runs):
     for report in (two_runs[0]["report"], two_runs[1]["report"]):
         reconciliation = report["reconciliation"]

@@ -24,6 +24,7 @@ from shopify_elt.cost import estimate_cost
 from shopify_elt.errors import ShopifyError, ShopifyQueryError, ShopifyThrottled, ShopifyTransientError
 from shopify_elt.responses import GraphQLResponse, parse_graphql
 from shopify_elt.retry import RetryPolicy
+from shopify_elt.streams import load_document
 from shopify_elt.throttle import ThrottleBucket
 
 log = logging.getLogger(__name__)
@@ -31,6 +32,8 @@ log = logging.getLogger(__name__)
 MAX_QUERY_COST = 1000
 """Shopify refuses any single query whose requested cost exceeds 1000 points."""
 MAX_PAGE_SIZE = 250
+PROBE_ABOVE_COST = 10
+"""A fresh hook asks the bucket's level (a 1-point query) before its first query costing more."""
 EXTRA_FIELDS = ("api_version", "plan", "timeout", "page_size", "shop_domain")
 """Connection extras that are settings of ours, not HTTP headers (HttpHook would send them)."""
 
@@ -151,6 +154,10 @@ class ShopifyHook(HttpHook):
         cost = expected_cost if expected_cost is not None else estimate * self._cost_ratio.get(document, 1.0)
         if cost > MAX_QUERY_COST:
             raise ShopifyQueryError(f"Query would cost {cost:g} points, above Shopify's single-query limit of 1000")
+        if not self.bucket.observed and cost > PROBE_ABOVE_COST:
+            # Another task (or app) may just have drained the shop's bucket; a 1-point question
+            # tells us its level, so even the first real query is paced instead of THROTTLED.
+            self.graphql(load_document("throttle_probe"))
         attempt = 0
         while True:
             self._pace(cost)
