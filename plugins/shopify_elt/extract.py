@@ -20,6 +20,7 @@ from psycopg import sql
 from shopify_elt.hooks.shopify import ShopifyHook
 from shopify_elt.load import StagingWriter
 from shopify_elt.streams import STREAMS_BY_NAME, Stream, children_of
+from shopify_elt.warehouse import run_file
 
 log = logging.getLogger(__name__)
 
@@ -115,6 +116,8 @@ class StreamExtractor:
                         self._stage_children(child, record["id"], embedded[child.name], children[child.name])
             for w in (writer, *children.values()):
                 w.flush()
+            if stream.after_load:
+                writer.counts.deleted += run_file(self.conn, stream.after_load, {"shop": self.shop})
             write_watermark(self.conn, self.shop, stream.name, window, self.run_id, writer.counts.extracted)
         log.info("%s: %s (window %s)", stream.name, writer.counts.as_dict(), window)
         return {w.stream.name: w.counts.as_dict() for w in (writer, *children.values())}
@@ -122,8 +125,9 @@ class StreamExtractor:
     # ------------------------------------------------------------------ reading
     def _records(self, stream: Stream, window: Window | None) -> Iterator[tuple[str | None, dict[str, Any]]]:
         variables: dict[str, Any] = dict(stream.extra_variables)
-        if window is not None:
-            variables["query"] = window.search(stream.search_field)
+        terms = [t for t in (stream.base_query, window and window.search(stream.search_field)) if t]
+        if terms:
+            variables["query"] = " AND ".join(terms)
         if not stream.is_connection:
             data: Any = self.hook.graphql(stream.document).data
             for key in stream.path:

@@ -71,6 +71,9 @@ class Stream:
     :param nested_in: the list (or connection) field of each parent node holding this stream's rows; the
         document re-reads the parent's ``updatedAt`` window (``cursor_field`` is then the
         parent's), so a child list is extracted whole whenever its parent changes.
+    :param base_query: search terms ANDed with every window (``action:destroy``).
+    :param after_load: a SQL file of ``include/sql`` run in the same transaction after the rows
+        are merged (deletion events apply their deletes there).
     :param is_connection: ``False`` for a single object such as ``shop``.
     """
 
@@ -83,6 +86,8 @@ class Stream:
     parent: str | None = None
     embedded_as: str | None = None
     nested_in: str | None = None
+    base_query: str | None = None
+    after_load: str | None = None
     is_connection: bool = True
     bulk: bool = False
     page_size: int = 250
@@ -347,6 +352,22 @@ STREAMS: tuple[Stream, ...] = (
             col("completed_at", "timestamptz", "completedAt"),
             col("created_at", "timestamptz", "createdAt"),
             col("updated_at", "timestamptz", "updatedAt"),
+        ),
+    ),
+    Stream(
+        name="deletion_events",
+        path=("events",),
+        scope=None,
+        cursor_field="createdAt",
+        search_field="created_at",
+        base_query="action:destroy",
+        after_load="staging/apply_deletions.sql",
+        columns=(
+            col("action", "text", "action"),
+            col("subject_id", "text", "subjectId"),
+            col("subject_type", "text", "subjectType"),
+            col("message", "text", "message"),
+            col("created_at", "timestamptz", "createdAt"),
         ),
     ),
 )

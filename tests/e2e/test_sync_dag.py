@@ -21,7 +21,7 @@ STAGING = [
     "shop", "locations", "products", "product_variants", "inventory_items",
     "inventory_levels", "customers", "orders", "order_line_items",
     "order_transactions", "order_refunds", "order_fulfillments", "order_shipping_lines",
-    "fulfillment_orders", "draft_orders",
+    "fulfillment_orders", "draft_orders", "deletion_events",
 ]  # fmt: skip
 CORE = ["locations", "items", "customers", "stock", "sales_orders", "sales_order_lines"]
 
@@ -105,6 +105,7 @@ def test_first_run_lands_or_rejects_every_record_of_the_shop(two_runs, simulator
         ),
         "fulfillment_orders": len(list(all_nodes(simulator, "fulfillmentOrders", "id", "includeClosed: true"))),
         "draft_orders": len(list(all_nodes(simulator, "draftOrders", "id"))),
+        "deletion_events": len(list(all_nodes(simulator, "events", "id", 'query: "action:destroy"'))),
         **{
             table: sum(len(o[field]) for o in all_nodes(simulator, "orders", f"{field} {{ id }}", first=50))
             for table, field in [

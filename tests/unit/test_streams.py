@@ -26,7 +26,8 @@ def test_stream_is_well_formed(stream):
     if stream.is_incremental:
         assert "$query" in stream.document
         if stream.nested_in is None:  # nested lists take their window from the parent
-            assert "updated_at" in names, "incremental streams promote updated_at (newest-wins merge)"
+            cursor_column = "".join(f"_{c.lower()}" if c.isupper() else c for c in stream.cursor_field)
+            assert cursor_column in names, "incremental streams promote their cursor (newest-wins merge)"
     assert stream.scope is None or stream.scope.startswith("read_")
 
 
