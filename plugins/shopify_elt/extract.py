@@ -19,7 +19,7 @@ from psycopg import sql
 
 from shopify_elt.hooks.shopify import ShopifyHook
 from shopify_elt.load import StagingWriter
-from shopify_elt.streams import STREAMS_BY_NAME, Stream, children_of
+from shopify_elt.streams import STREAMS_BY_NAME, Stream, children_of, load_document
 from shopify_elt.warehouse import run_file
 
 log = logging.getLogger(__name__)
@@ -136,6 +136,7 @@ class StreamExtractor:
             return
         if stream.parent is None:
             for node in self._pages(stream, variables):
+                self._complete(stream, node)
                 yield None, node
             return
         if stream.nested_in is not None:
@@ -165,6 +166,20 @@ class StreamExtractor:
             for item in value:
                 yield parent_id, item
             yield parent_id, PARENT_DONE
+
+    def _complete(self, stream: Stream, record: Any) -> None:
+        """Fetch the pages past the first of each nested connection the stream continues."""
+        if not isinstance(record, dict) or not isinstance(record.get("id"), str):
+            return
+        for continuation in stream.continuations:
+            connection = record.get(continuation.field)
+            info = (connection or {}).get("pageInfo") or {} if isinstance(connection, dict) else {}
+            if not info.get("hasNextPage") or not info.get("endCursor"):
+                continue
+            variables = {"parentId": record["id"], "after": info["endCursor"]}
+            for nodes in self.hook.paginate(load_document(continuation.document), variables, continuation.path):
+                connection["nodes"].extend(nodes)
+            connection["pageInfo"] = {"hasNextPage": False, "endCursor": None}
 
     def _pages(self, stream: Stream, variables: dict[str, Any]) -> Iterator[dict[str, Any]]:
         size = min(stream.page_size, self.page_size or stream.page_size)

@@ -55,6 +55,20 @@ def col(name: str, pg_type: str, path: str) -> Column:
     return Column(name, pg_type, tuple(path.split(".")))
 
 
+@dataclass(frozen=True, slots=True)
+class Continuation:
+    """How to fetch the pages past the first of a connection nested in each record.
+
+    :param field: the record's connection field (e.g. ``lineItems``).
+    :param document: ``queries/<document>.graphql``, taking ``$parentId``, ``$first``, ``$after``.
+    :param path: where that document's connection sits in ``data``.
+    """
+
+    field: str
+    document: str
+    path: tuple[str, ...]
+
+
 @dataclass(frozen=True)
 class Stream:
     """One Shopify stream landing in ``staging.shopify_<name>``.
@@ -71,6 +85,7 @@ class Stream:
     :param nested_in: the list (or connection) field of each parent node holding this stream's rows; the
         document re-reads the parent's ``updatedAt`` window (``cursor_field`` is then the
         parent's), so a child list is extracted whole whenever its parent changes.
+    :param continuations: nested connections completed page by page before a record is staged.
     :param base_query: search terms ANDed with every window (``action:destroy``).
     :param after_load: a SQL file of ``include/sql`` run in the same transaction after the rows
         are merged (deletion events apply their deletes there).
@@ -88,6 +103,7 @@ class Stream:
     nested_in: str | None = None
     base_query: str | None = None
     after_load: str | None = None
+    continuations: tuple[Continuation, ...] = ()
     is_connection: bool = True
     bulk: bool = False
     page_size: int = 250
@@ -323,6 +339,7 @@ STREAMS: tuple[Stream, ...] = (
         name="fulfillment_orders",
         path=("fulfillmentOrders",),
         scope="read_merchant_managed_fulfillment_orders",
+        continuations=(Continuation("lineItems", "fulfillment_order_line_items", ("fulfillmentOrder", "lineItems")),),
         page_size=100,
         extra_variables={"lineItemsFirst": 50},
         columns=(
@@ -340,6 +357,7 @@ STREAMS: tuple[Stream, ...] = (
         name="draft_orders",
         path=("draftOrders",),
         scope="read_draft_orders",
+        continuations=(Continuation("lineItems", "draft_order_line_items", ("draftOrder", "lineItems")),),
         page_size=100,
         extra_variables={"lineItemsFirst": 50},
         columns=(

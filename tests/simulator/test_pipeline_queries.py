@@ -5,6 +5,7 @@ The documents are read as files (the pipeline package is never imported).
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -19,9 +20,15 @@ DOCUMENTS = sorted(p for p in QUERIES.glob("*.graphql") if not p.name.startswith
 
 
 def with_fragments(text: str) -> str:
-    """The document plus the shared fragment files it spreads (``queries/fragments/<Name>.graphql``)."""
-    fragments = [f for f in sorted((QUERIES / "fragments").glob("*.graphql")) if f"...{f.stem}" in text]
-    return "\n".join([text, *(f.read_text() for f in fragments)])
+    """The document plus the shared fragment files it spreads, transitively (``queries/fragments/<Name>.graphql``)."""
+    used: dict[str, str] = {}
+    pending = re.findall(r"\.\.\.\s*([A-Z]\w*)", text)
+    while pending:
+        name = pending.pop()
+        if name not in used:
+            used[name] = (QUERIES / "fragments" / f"{name}.graphql").read_text()
+            pending += re.findall(r"\.\.\.\s*([A-Z]\w*)", used[name])
+    return "\n".join([text, *used.values()])
 
 
 def variables_for(name: str, server: SimulatorServer) -> dict[str, Any]:
@@ -49,6 +56,14 @@ def test_pipeline_query_executes(document: Path, server: SimulatorServer, gql: G
     variables = variables_for(document.name, server)
     if document.name == "bulk_operation.graphql":
         variables["id"] = bulk_operation_id(gql)
+    for name, field in [
+        ("fulfillment_order_line_items", "fulfillmentOrders"),
+        ("draft_order_line_items", "draftOrders"),
+    ]:
+        if document.stem == name:
+            variables["parentId"] = gql(f"{{ {field}(first: 1) {{ nodes {{ id }} }} }}")[1]["data"][field]["nodes"][0][
+                "id"
+            ]
     status, body = gql(with_fragments(document.read_text()), variables)
     assert status == 200
     assert "errors" not in body, body.get("errors")
