@@ -17,10 +17,10 @@ from typing import Any
 import psycopg
 from psycopg import sql
 
+from shopify_elt.deletions import apply_deletions
 from shopify_elt.hooks.shopify import ShopifyHook
 from shopify_elt.load import StagingWriter
 from shopify_elt.streams import STREAMS_BY_NAME, Stream, children_of, load_document
-from shopify_elt.warehouse import run_file
 
 log = logging.getLogger(__name__)
 
@@ -116,8 +116,8 @@ class StreamExtractor:
                         self._stage_children(child, record["id"], embedded[child.name], children[child.name])
             for w in (writer, *children.values()):
                 w.flush()
-            if stream.after_load:
-                writer.counts.deleted += run_file(self.conn, stream.after_load, {"shop": self.shop})
+            if stream.applies_deletions:
+                writer.counts.deleted += apply_deletions(self.conn, self.shop)
             write_watermark(self.conn, self.shop, stream.name, window, self.run_id, writer.counts.extracted)
         log.info("%s: %s (window %s)", stream.name, writer.counts.as_dict(), window)
         return {w.stream.name: w.counts.as_dict() for w in (writer, *children.values())}

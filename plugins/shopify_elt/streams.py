@@ -87,8 +87,8 @@ class Stream:
         parent's), so a child list is extracted whole whenever its parent changes.
     :param continuations: nested connections completed page by page before a record is staged.
     :param base_query: search terms ANDed with every window (``action:destroy``).
-    :param after_load: a SQL file of ``include/sql`` run in the same transaction after the rows
-        are merged (deletion events apply their deletes there).
+    :param applies_deletions: the stream's rows are destroy events, applied to staging in the
+        transaction that merges them (``shopify_elt.deletions``).
     :param is_connection: ``False`` for a single object such as ``shop``.
     """
 
@@ -102,7 +102,7 @@ class Stream:
     embedded_as: str | None = None
     nested_in: str | None = None
     base_query: str | None = None
-    after_load: str | None = None
+    applies_deletions: bool = False
     continuations: tuple[Continuation, ...] = ()
     is_connection: bool = True
     bulk: bool = False
@@ -379,7 +379,7 @@ STREAMS: tuple[Stream, ...] = (
         cursor_field="createdAt",
         search_field="created_at",
         base_query="action:destroy",
-        after_load="staging/apply_deletions.sql",
+        applies_deletions=True,
         columns=(
             col("action", "text", "action"),
             col("subject_id", "text", "subjectId"),

@@ -49,3 +49,13 @@ def real_schema(shared_schema_dir):
 def test_document_is_valid_against_shopifys_schema(real_schema, name):
     errors = validate(real_schema, parse(load_document(name)))
     assert not errors, [e.message for e in errors]
+
+
+def test_deletions_reach_every_child_of_a_deleted_record():
+    from shopify_elt.deletions import statements
+
+    rendered = [(subject, statement.as_string(None)) for subject, statement in statements()]
+    order_tables = {text.split()[2] for subject, text in rendered if subject == "ORDER"}
+    children = {f"staging.shopify_{s.name}" for s in STREAMS if s.parent == "orders"}
+    assert {"staging.shopify_orders", *children} <= {t.replace('"', "") for t in order_tables}
+    assert any("shopify_product_variants" in text and "product_id" in text for _, text in rendered)
