@@ -36,7 +36,7 @@ class ThrottleStatus:
 
 
 class LeakyBucket:
-    def __init__(self, maximum: int, restore_rate: int, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, maximum: int, restore_rate: float, clock: Callable[[], float] = time.monotonic) -> None:
         self.maximum, self.restore_rate, self.clock = maximum, restore_rate, clock
         self._available = float(maximum)
         self._stamp = clock()
@@ -76,7 +76,7 @@ class Buckets:
     """One bucket per token, created on first use."""
 
     def __init__(
-        self, plan: str, clock: Callable[[], float] = time.monotonic, limits: tuple[int, int] | None = None
+        self, plan: str, clock: Callable[[], float] = time.monotonic, limits: tuple[int, float] | None = None
     ) -> None:
         """`limits` = (maximumAvailable, restoreRate) overrides the plan (tiny buckets for tests)."""
         self.plan, self.clock = plan, clock

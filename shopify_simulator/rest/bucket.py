@@ -4,13 +4,16 @@ SHOPIFY_API_NOTES §2: 40 requests leaking 2/s on standard plans, ×10 on Plus (
 Advanced leaks 4/s (bucket 80 is inferred). "The throttle is a pass or fail operation":
 a request that finds the bucket full gets 429 and is not queued. The
 ``X-Shopify-Shop-Api-Call-Limit`` header reports ``used/size`` after the request.
+
+It is the GraphQL cost bucket (``shopify_simulator.throttle``) with every request costing one
+point; only the plan sizes and the used-count view differ.
 """
 
 from __future__ import annotations
 
-import math
-import threading
 from collections.abc import Callable
+
+from shopify_simulator.throttle import Buckets, LeakyBucket
 
 # plan -> (bucket size, leak per second)
 PLANS: dict[str, tuple[int, float]] = {
@@ -22,30 +25,23 @@ PLANS: dict[str, tuple[int, float]] = {
 
 
 class RequestBucket:
-    def __init__(self, size: int, leak: float, clock: Callable[[], float]) -> None:
-        self.size, self.leak, self.clock = size, leak, clock
-        self._used = 0.0
-        self._stamp = clock()
-        self._lock = threading.Lock()
+    """A token's REST bucket, counted as requests used (what the call-limit header shows)."""
 
-    def _drain(self) -> None:
-        now = self.clock()
-        self._used = max(0.0, self._used - max(0.0, now - self._stamp) * self.leak)
-        self._stamp = now
+    def __init__(self, bucket: LeakyBucket) -> None:
+        self.bucket = bucket
+
+    @property
+    def size(self) -> int:
+        return int(self.bucket.maximum)
 
     def take(self) -> tuple[bool, int]:
         """(passed, requests in the bucket now); a full bucket refuses and keeps its count."""
-        with self._lock:
-            self._drain()
-            if self._used + 1 > self.size:
-                return False, self.size
-            self._used += 1
-            return True, math.ceil(self._used)
+        passed = self.bucket.take(1)
+        return passed, self.used()
 
     def used(self) -> int:
-        with self._lock:
-            self._drain()
-            return math.ceil(self._used)
+        # status() floors the points available, so this is the used count rounded up.
+        return self.size - self.bucket.status().currently_available
 
     def header(self, used: int) -> str:
         return f"{used}/{self.size}"
@@ -55,13 +51,7 @@ class RequestBuckets:
     """One bucket per token, separate from the GraphQL cost buckets."""
 
     def __init__(self, plan: str, clock: Callable[[], float], limits: tuple[int, float] | None = None) -> None:
-        self.limits = limits or PLANS.get(plan, PLANS["standard"])
-        self.clock = clock
-        self._buckets: dict[str, RequestBucket] = {}
-        self._lock = threading.Lock()
+        self._buckets = Buckets(plan, clock, limits or PLANS.get(plan, PLANS["standard"]))
 
     def get(self, token: str) -> RequestBucket:
-        with self._lock:
-            if token not in self._buckets:
-                self._buckets[token] = RequestBucket(*self.limits, clock=self.clock)
-            return self._buckets[token]
+        return RequestBucket(self._buckets.get(token))
