@@ -200,15 +200,7 @@ class StreamExtractor:
     def _stage_children(
         self, child: Stream, parent_id: str, connection: dict[str, Any] | None, writer: StagingWriter
     ) -> None:
-        """Stage a child connection embedded in its parent's page, fetching pages past the first."""
-        connection = connection or {"nodes": [], "pageInfo": {}}
-        for node in connection["nodes"]:
+        """Stage a child connection embedded in its parent's page (completed by ``_complete``)."""
+        for node in (connection or {}).get("nodes") or []:
             writer.add(node, parent_id)
-        info = connection.get("pageInfo") or {}
-        if info.get("hasNextPage"):
-            variables = {"parentId": parent_id, "after": info.get("endCursor")}
-            pages = self.hook.paginate(child.document, variables, child.path, page_size=child.page_size)
-            for nodes in pages:
-                for node in nodes:
-                    writer.add(node, parent_id)
         writer.parent_seen(parent_id)

@@ -231,6 +231,7 @@ STREAMS: tuple[Stream, ...] = (
         bulk=True,
         page_size=50,
         extra_variables={"lineItemsFirst": 20},
+        continuations=(Continuation("lineItems", "order_line_items", ("order", "lineItems")),),
         columns=(
             col("name", "text", "name"),
             col("email", "text", "email"),

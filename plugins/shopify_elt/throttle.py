@@ -75,13 +75,9 @@ class ThrottleBucket:
         return PLAN_BY_RESTORE_RATE.get(int(self.restore_rate), "unknown")
 
 
-def connection_cost(first: int, node_cost: float) -> float:
-    """Requested cost of a connection of ``first`` nodes, as Shopify documents it: 2 + first × node."""
-    return 2 + first * node_cost
-
-
-def page_size_for(node_cost: float, budget: float, maximum: int = 250) -> int:
-    """The largest page (≤ 250) whose requested cost stays within ``budget`` points."""
+def page_size_for(node_cost: float, budget: float, maximum: int = 250, fixed_cost: float = 2) -> int:
+    """The largest page (≤ ``maximum``) whose requested cost, ``fixed_cost + n × node_cost``, stays
+    within ``budget`` points (Shopify charges a connection 2 plus its nodes)."""
     if node_cost <= 0:
         return maximum
-    return max(1, min(maximum, int((budget - 2) // node_cost)))
+    return max(1, min(maximum, int((budget - fixed_cost) // node_cost)))

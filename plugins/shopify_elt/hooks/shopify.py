@@ -25,7 +25,7 @@ from shopify_elt.errors import ShopifyError, ShopifyQueryError, ShopifyThrottled
 from shopify_elt.responses import GraphQLResponse, parse_graphql
 from shopify_elt.retry import RetryPolicy
 from shopify_elt.streams import load_document
-from shopify_elt.throttle import ThrottleBucket
+from shopify_elt.throttle import ThrottleBucket, page_size_for
 
 log = logging.getLogger(__name__)
 
@@ -264,7 +264,7 @@ class ShopifyHook(HttpHook):
         one = estimate_cost(document, {**variables, "first": 1})
         two = estimate_cost(document, {**variables, "first": 2})
         per_node = max(1, two - one)
-        return max(1, min(limit, int((budget - (one - per_node)) // per_node)))
+        return page_size_for(per_node, budget, limit, fixed_cost=one - per_node)
 
     # ------------------------------------------------------------------ Airflow UI
     def test_connection(self) -> tuple[bool, str]:
