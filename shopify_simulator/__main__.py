@@ -25,6 +25,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--products", type=int, help="default min(max(5, orders // 5), 5000); each has 1-3 variants")
     parser.add_argument("--customers", type=int, help="default min(max(1, orders // 3), 25000)")
     parser.add_argument("--locations", type=int, default=3, help="the last one is inactive when there are two or more")
+    parser.add_argument(
+        "--history-days", type=int, default=90, help="orders are processed over this many days before now"
+    )
     parser.add_argument("--plan", choices=sorted(PLANS), default="standard")
     parser.add_argument("--token", required=True, help="the only accepted X-Shopify-Access-Token")
     parser.add_argument("--shop", default="sim-store.myshopify.com", help="myshopifyDomain")
@@ -64,6 +67,7 @@ def main(argv: list[str] | None = None) -> int:
         token=args.token, shop=args.shop, scopes=scopes, throttled_status=args.throttled_status,
         verbose=args.verbose, clock_speed=args.clock_speed,
         products=args.products, customers=args.customers, locations=args.locations,
+        history_days=args.history_days,
         webhooks=WebhookSettings(
             secret=args.webhook_secret, duplicate_rate=args.webhook_duplicate_rate,
             reorder_rate=args.webhook_reorder_rate, seed=args.seed, allow_http=args.webhook_allow_http,

@@ -39,6 +39,7 @@ from shopify_simulator.store import (
 
 DAY = 86_400
 SPAN_DAYS = 90
+"""Default history: orders are processed over the last 90 days (``history_days`` widens it)."""
 DEFAULT_SCOPES = (
     "read_all_orders",
     "read_customers",
@@ -96,12 +97,13 @@ def generate(
     products: int | None = None,
     customers: int | None = None,
     locations: int = 3,
+    history_days: int = SPAN_DAYS,
 ) -> Store:
     """Build a complete, internally consistent store."""
     rng = random.Random(seed)
     ids = _Ids()
     anchor = anchor_time(now)
-    start = anchor - SPAN_DAYS * DAY
+    start = anchor - max(1, history_days) * DAY
     shop = Shop(
         id=71_234_567_890,
         name=shop_domain.split(".")[0].replace("-", " ").title(),

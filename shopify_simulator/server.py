@@ -22,7 +22,7 @@ from shopify_simulator.clock import SimClock
 from shopify_simulator.engine import Engine
 from shopify_simulator.rest import RestApi
 from shopify_simulator.schema import resolve_version
-from shopify_simulator.seed import DEFAULT_SCOPES, generate
+from shopify_simulator.seed import DEFAULT_SCOPES, SPAN_DAYS, generate
 from shopify_simulator.store import Store
 from shopify_simulator.throttle import Buckets
 from shopify_simulator.webhooks import WebhookSettings, WebhookWorker
@@ -145,13 +145,14 @@ class SimulatorServer:
         products: int | None = None,
         customers: int | None = None,
         locations: int = 3,
+        history_days: int = SPAN_DAYS,
     ) -> None:
         # One simulated clock for stamps, buckets and webhook retries; an injected `clock`
         # (unit tests) drives the buckets only, as before.
         self.clock = SimClock(clock_speed)
         self.store = store or generate(
             seed, orders, shop_domain=shop, plan=plan, scopes=scopes,
-            products=products, customers=customers, locations=locations,
+            products=products, customers=customers, locations=locations, history_days=history_days,
         )  # fmt: skip
         if store is None:
             self.store.clock = self.clock

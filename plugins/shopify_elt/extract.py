@@ -97,35 +97,42 @@ class StreamExtractor:
                 window = plan_window(read_watermark(self.conn, self.shop, stream.name), now, self.overlap, self.lag)
             else:
                 read_watermark(self.conn, self.shop, stream.name)  # lock: one run per stream
-            writer = StagingWriter(self.conn, stream, self.shop, self.run_id)
-            children = {c.name: StagingWriter(self.conn, c, self.shop, self.run_id) for c in children_of(stream.name)}
-            for parent_id, record in self._records(stream, window):
-                if record is PARENT_DONE:
-                    writer.parent_seen(parent_id or "")
-                    continue
-                if record is PARENT_TRUNCATED:
-                    reason = f"{stream.nested_in} has more than one page: raise its page size"
-                    writer.reject({"id": parent_id}, reason)
-                    continue
-                embedded = {
-                    c.name: record.pop(c.embedded_as or "", None) if isinstance(record, dict) else None
-                    for c in children_of(stream.name)
-                }
-                if writer.add(record, parent_id):  # children of a rejected record have no parent to join
-                    for child in children_of(stream.name):
-                        self._stage_children(child, record["id"], embedded[child.name], children[child.name])
-            for w in (writer, *children.values()):
-                w.flush()
+            search = window.search(stream.search_field) if window else None
+            writer, *children = self.stage(stream, self._records(stream, search))
             if stream.applies_deletions:
                 writer.counts.deleted += apply_deletions(self.conn, self.shop)
             write_watermark(self.conn, self.shop, stream.name, window, self.run_id, writer.counts.extracted)
         log.info("%s: %s (window %s)", stream.name, writer.counts.as_dict(), window)
-        return {w.stream.name: w.counts.as_dict() for w in (writer, *children.values())}
+        return {w.stream.name: w.counts.as_dict() for w in (writer, *children)}
+
+    def stage(self, stream: Stream, records: Iterator[tuple[str | None, dict[str, Any]]]) -> list[StagingWriter]:
+        """Merge ``records`` (and the children embedded in them) into staging; returns the
+        writers, the stream's first. Shared by the hourly run and the paginated part of backfills."""
+        writer = StagingWriter(self.conn, stream, self.shop, self.run_id)
+        children = {c.name: StagingWriter(self.conn, c, self.shop, self.run_id) for c in children_of(stream.name)}
+        for parent_id, record in records:
+            if record is PARENT_DONE:
+                writer.parent_seen(parent_id or "")
+                continue
+            if record is PARENT_TRUNCATED:
+                writer.reject({"id": parent_id}, f"{stream.nested_in} has more than one page: raise its page size")
+                continue
+            embedded = {
+                c.name: record.pop(c.embedded_as or "", None) if isinstance(record, dict) else None
+                for c in children_of(stream.name)
+            }
+            if writer.add(record, parent_id):  # children of a rejected record have no parent to join
+                for child in children_of(stream.name):
+                    self._stage_children(child, record["id"], embedded[child.name], children[child.name])
+        for w in (writer, *children.values()):
+            w.flush()
+        return [writer, *children.values()]
 
     # ------------------------------------------------------------------ reading
-    def _records(self, stream: Stream, window: Window | None) -> Iterator[tuple[str | None, dict[str, Any]]]:
+    def _records(self, stream: Stream, search: str | None) -> Iterator[tuple[str | None, dict[str, Any]]]:
+        """The stream's records (``search`` narrows them, e.g. to a window), with parent ids."""
         variables: dict[str, Any] = dict(stream.extra_variables)
-        terms = [t for t in (stream.base_query, window and window.search(stream.search_field)) if t]
+        terms = [t for t in (stream.base_query, search) if t]
         if terms:
             variables["query"] = " AND ".join(terms)
         if not stream.is_connection:
