@@ -5,12 +5,16 @@
 2. **extract_&lt;stream&gt;** reads each Shopify stream of the registry (`shopify_elt.streams`) into
    `staging.shopify_<stream>`, incrementally from the stream's watermark in `ops.stream_state`
    (minus an overlap, up to now minus a lag); order line items ride with their orders.
-3. **build_core** runs `include/sql/core/*.sql`: items, locations, stock, customers, sales orders
+   Shopify's destroy events mark deleted orders, products and customers (rows are kept).
+3. **sweep_deletions** reads only the ids Shopify still has of customers, variants, inventory
+   levels, locations and fulfillment orders, and marks staged rows whose id is gone as deleted
+   (each stream at most every `sweep_every_hours`; 0 = every run).
+4. **build_core** runs `include/sql/core/*.sql`: items, locations, stock, customers, sales orders
    and lines; records that cannot be imported go to `ops.rejects` with their reason.
-4. **push_inventory_levels** writes available-to-sell quantities back to Shopify with
+5. **push_inventory_levels** writes available-to-sell quantities back to Shopify with
    `inventorySetQuantities` (compare-and-set, idempotency key, batches of 250).
-5. **reconcile_counts** compares Shopify's counts (`ordersCount` …) with staging plus rejects.
-6. **report_run** stores the run report in `ops.sync_runs` and prints it at the end of its log.
+6. **reconcile_counts** compares Shopify's counts (`ordersCount` …) with staging plus rejects.
+7. **report_run** stores the run report in `ops.sync_runs` and prints it at the end of its log.
 
 One run at a time (`max_active_runs=1`): a sync finishes before the next starts.
 Connections: `shopify_default` (type *shopify*) and `warehouse_default` (PostgreSQL).
@@ -55,6 +59,9 @@ def _conf() -> dict:
         "lag_seconds": Param(30, type="number", minimum=0, description="Leave out the most recent seconds"),
         "page_size": Param(250, type="integer", minimum=1, maximum=250, description="Largest page requested"),
         "dry_run": Param(False, type="boolean", description="Plan the inventory push but send nothing"),
+        "sweep_every_hours": Param(
+            24, type="number", minimum=0, description="Sweep each stream's ids at most this often (0 = every run)"
+        ),
     },
 )
 def shopify_sync():
@@ -76,6 +83,12 @@ def shopify_sync():
         )
 
     @task
+    def sweep_deletions() -> dict:
+        """Mark staged rows whose id Shopify no longer lists (streams without destroy events)."""
+        params = get_current_context()["params"]
+        return tasks.sweep_deletions(**_conf(), every_hours=params["sweep_every_hours"], page_size=params["page_size"])
+
+    @task
     def reconcile_counts() -> dict:
         """Compare Shopify's counts (ordersCount …) with staging plus rejects."""
         return tasks.reconcile_counts(**_conf())
@@ -91,7 +104,9 @@ def shopify_sync():
         return tasks.push_inventory(**_conf(), dry_run=get_current_context()["params"]["dry_run"])
 
     @task
-    def report_run(extract_results: list[dict], core_changed: dict, push_result: dict, reconciliation: dict) -> dict:
+    def report_run(
+        extract_results: list[dict], core_changed: dict, push_result: dict, reconciliation: dict, sweep_result: dict
+    ) -> dict:
         """Store and print the run report."""
         return tasks.report(
             **_conf(),
@@ -100,6 +115,7 @@ def shopify_sync():
             core_changed=core_changed,
             push_result=push_result,
             reconciliation=reconciliation,
+            sweep_result=sweep_result,
         )
 
     prepared = prepare_warehouse()
@@ -110,13 +126,17 @@ def shopify_sync():
     for stream in top_level_streams():
         if stream.parent is not None:
             extracts[stream.parent] >> extracts[stream.name]
+    swept = sweep_deletions()
+    list(extracts.values()) >> swept
     core = build_core()
     list(extracts.values()) >> core
+    swept >> core
     reconciled = reconcile_counts()
     list(extracts.values()) >> reconciled
+    swept >> reconciled  # staged counts leave out what the sweep marked deleted
     pushed = push_inventory_levels()
     core >> pushed
-    report_run(list(extracts.values()), core, pushed, reconciled)
+    report_run(list(extracts.values()), core, pushed, reconciled, swept)
 
 
 shopify_sync()

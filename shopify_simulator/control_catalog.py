@@ -9,6 +9,9 @@
 * ``DELETE /_simulator/products/<id>`` – removes it with its variants, items and levels,
   records a ``destroy`` event when the store keeps events; publishes ``products/delete``.
 * ``POST /_simulator/customers`` (and ``/customers/<id>/update``) – publishes ``customers/*``.
+* ``DELETE /_simulator/customers/<id>`` – removes a customer without orders (Shopify refuses the
+  others: 422), records a ``destroy`` event and publishes ``customers/delete``, as
+  ``customerDelete`` does.
 * ``POST /_simulator/stock {"sku"|"inventory_item_id", "location_id"?, "available": n}`` – a
   sale or receipt made outside the API: ``available`` (and ``on_hand`` by the same delta)
   change, ``updatedAt`` moves, ``inventory_levels/update`` is published.
@@ -22,13 +25,14 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from shopify_simulator import order_writes
 from shopify_simulator.control_runtime import Answer, read_json
 from shopify_simulator.formatting import gid
 from shopify_simulator.store import QUANTITY_NAMES, Customer, InventoryItem, InventoryLevel, Product, Store, Variant
 from shopify_simulator.webhooks import publish
 
 _PRODUCT = re.compile(r"^/_simulator/products/(?P<id>[^/]+)(?P<update>/update)?$")
-_CUSTOMER = re.compile(r"^/_simulator/customers/(?P<id>[^/]+)/update$")
+_CUSTOMER = re.compile(r"^/_simulator/customers/(?P<id>[^/]+)(?P<update>/update)?$")
 
 
 class BadRequest(ValueError):
@@ -64,8 +68,10 @@ def _route(store: Store, method: str, route: str, request: dict[str, Any]) -> An
     if match and method == "DELETE" and not match["update"]:
         return 200, delete_product(store, _number(match["id"], "Product"))
     match = _CUSTOMER.match(route)
-    if match and method == "POST":
+    if match and method == "POST" and match["update"]:
         return 200, update_customer(store, _number(match["id"], "Customer"), request)
+    if match and method == "DELETE" and not match["update"]:
+        return 200, delete_customer(store, _number(match["id"], "Customer"))
     return None
 
 
@@ -241,6 +247,19 @@ def update_customer(store: Store, customer_id: int, request: dict[str, Any]) -> 
     store.invalidate("customers")
     publish.customer_changed(store, "customers/update", customer)
     return {"id": gid("Customer", customer.id), "updatedAt": customer.updated_at}
+
+
+def delete_customer(store: Store, customer_id: int) -> dict[str, Any]:
+    customer = store.customers.get(customer_id)
+    if customer is None:
+        raise BadRequest(f"no customer {customer_id}", 404)
+    if customer.order_ids:
+        raise BadRequest(f"customer {customer_id} has orders; Shopify does not delete such customers", 422)
+    del store.customers[customer_id]
+    store.invalidate("customers")
+    order_writes.record_destroy(store, "Customer", customer_id)
+    publish.customer_deleted(store, customer_id)
+    return {"deletedCustomerId": gid("Customer", customer_id)}
 
 
 def set_stock(store: Store, request: dict[str, Any]) -> dict[str, Any]:

@@ -26,6 +26,7 @@ def staging_ddl(stream: Stream) -> list[sql.Composed]:
         sql.SQL("_raw jsonb not null"),
         sql.SQL("_extracted_at timestamptz not null"),
         sql.SQL("_run_id text not null"),
+        sql.SQL("_deleted_at timestamptz"),
         sql.SQL("primary key (_shop, id)"),
     ]
     statements = [sql.SQL("create table if not exists {} ({})").format(table, sql.SQL(", ").join(columns))]
@@ -35,6 +36,8 @@ def staging_ddl(stream: Stream) -> list[sql.Composed]:
         )
         for c in stream.columns
     ]
+    # Shopify deleted the record (or what it belongs to): the row stays, as history, marked.
+    statements.append(sql.SQL("alter table {} add column if not exists _deleted_at timestamptz").format(table))
     if stream.parent is not None:
         statements.append(
             sql.SQL("create index if not exists {} on {} (_shop, _parent_id)").format(

@@ -20,6 +20,7 @@ from psycopg import sql
 from shopify_elt.deletions import apply_deletions
 from shopify_elt.hooks.shopify import ShopifyHook
 from shopify_elt.load import StagingWriter
+from shopify_elt.records import TruncatedList, mark_holder, nested_items
 from shopify_elt.streams import STREAMS_BY_NAME, Stream, children_of, load_document
 
 log = logging.getLogger(__name__)
@@ -54,11 +55,17 @@ def plan_window(watermark: datetime | None, now: datetime, overlap: timedelta, l
     return Window(start, end)
 
 
+def lock_stream(conn: psycopg.Connection, shop: str, stream: str) -> None:
+    """Hold the (shop, stream) pair until the transaction ends: one extraction (or deletion
+    sweep) of a stream at a time."""
+    conn.execute("select pg_advisory_xact_lock(hashtextextended(%s, 0))", (f"extract:{shop}:{stream}",))
+
+
 def read_watermark(conn: psycopg.Connection, shop: str, stream: str) -> datetime | None:
     """The stored watermark. The (shop, stream) pair is locked until the transaction ends, so
     two runs can never extract the same stream at once, even before its first watermark."""
+    lock_stream(conn, shop, stream)
     with conn.cursor() as cur:
-        cur.execute("select pg_advisory_xact_lock(hashtextextended(%s, 0))", (f"extract:{shop}:{stream}",))
         cur.execute("select watermark from ops.stream_state where shop = %s and stream = %s", (shop, stream))
         row = cur.fetchone()
     return row[0] if row else None
@@ -74,6 +81,19 @@ def write_watermark(conn: psycopg.Connection, shop: str, stream: str, window: Wi
                    rows_seen = excluded.rows_seen, updated_at = now()""",
             (shop, stream, window.end if window else None, run_id, rows),
         )
+
+
+def parent_ids(conn: psycopg.Connection, shop: str, stream: Stream) -> list[str]:
+    """The staged parents a per-parent stream is read for; a parent marked deleted has none left."""
+    parent = STREAMS_BY_NAME[stream.parent or ""]
+    with conn.cursor() as cur:
+        cur.execute(
+            sql.SQL("select id from {} where _shop = %s and _deleted_at is null order by id").format(
+                sql.Identifier("staging", parent.table)
+            ),
+            (shop,),
+        )
+        return [row[0] for row in cur.fetchall()]
 
 
 @dataclass
@@ -98,7 +118,7 @@ class StreamExtractor:
             else:
                 read_watermark(self.conn, self.shop, stream.name)  # lock: one run per stream
             search = window.search(stream.search_field) if window else None
-            writer, *children = self.stage(stream, self._records(stream, search))
+            writer, *children = self.stage(stream, self.records(stream, search))
             if stream.applies_deletions:
                 writer.counts.deleted += apply_deletions(self.conn, self.shop)
             write_watermark(self.conn, self.shop, stream.name, window, self.run_id, writer.counts.extracted)
@@ -129,7 +149,7 @@ class StreamExtractor:
         return [writer, *children.values()]
 
     # ------------------------------------------------------------------ reading
-    def _records(self, stream: Stream, search: str | None) -> Iterator[tuple[str | None, dict[str, Any]]]:
+    def records(self, stream: Stream, search: str | None) -> Iterator[tuple[str | None, dict[str, Any]]]:
         """The stream's records (``search`` narrows them, e.g. to a window), with parent ids."""
         variables: dict[str, Any] = dict(stream.extra_variables)
         terms = [t for t in (stream.base_query, search) if t]
@@ -149,7 +169,7 @@ class StreamExtractor:
         if stream.nested_in is not None:
             yield from self._nested(stream, variables)
             return
-        for parent_id in self._parent_ids(stream):
+        for parent_id in parent_ids(self.conn, self.shop, stream):
             for node in self._pages(stream, {**variables, "parentId": parent_id}):
                 yield parent_id, node
 
@@ -157,20 +177,24 @@ class StreamExtractor:
         """The items of each parent's list (or one-page connection) in the parent window.
 
         After a parent's items comes ``PARENT_DONE``, so its set can be replaced; a connection
-        with more pages than one comes back as ``PARENT_TRUNCATED`` instead: the parent's
-        previous set is kept and the parent is rejected with the reason, nothing half-staged.
+        with more pages than one (and no continuation) comes back as ``PARENT_TRUNCATED``
+        instead: the parent's previous set is kept and the parent is rejected with the reason,
+        nothing half-staged. The parent's own connections listed in ``continuations`` (an
+        order's line items) are completed first, so lists under them are read whole.
         """
+        path = stream.nested_path
         for parent in self._pages(stream, variables):
             parent_id = parent.get("id") if isinstance(parent, dict) else None
             if not isinstance(parent_id, str):
                 continue  # the parent stream rejects such a record; it owns no children here
-            value = parent.get(stream.nested_in or "") or []
-            if isinstance(value, dict):
-                if (value.get("pageInfo") or {}).get("hasNextPage"):
-                    yield parent_id, PARENT_TRUNCATED
-                    continue
-                value = value.get("nodes") or []
-            for item in value:
+            self._complete(stream, parent)
+            try:
+                items = nested_items(parent, path)
+            except TruncatedList:
+                yield parent_id, PARENT_TRUNCATED
+                continue
+            for owner, index, item in items:
+                mark_holder(stream, item, owner, index)
                 yield parent_id, item
             yield parent_id, PARENT_DONE
 
@@ -192,17 +216,6 @@ class StreamExtractor:
         size = min(stream.page_size, self.page_size or stream.page_size)
         for nodes in self.hook.paginate(stream.document, variables, stream.path, page_size=size):
             yield from nodes
-
-    def _parent_ids(self, stream: Stream) -> list[str]:
-        parent = STREAMS_BY_NAME[stream.parent or ""]
-        with self.conn.cursor() as cur:
-            cur.execute(
-                sql.SQL("select id from {} where _shop = %s order by id").format(
-                    sql.Identifier("staging", parent.table)
-                ),
-                (self.shop,),
-            )
-            return [row[0] for row in cur.fetchall()]
 
     def _stage_children(
         self, child: Stream, parent_id: str, connection: dict[str, Any] | None, writer: StagingWriter

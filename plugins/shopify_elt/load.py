@@ -3,6 +3,12 @@
 A merge only touches rows whose raw record changed (``IS DISTINCT FROM``), never lets an older
 version of a record overwrite a newer one, and, for child streams, replaces the children of
 every parent in the batch as a set. Malformed records go to ``ops.rejects`` with their reason.
+
+``_deleted_at`` is not the loader's to set: deletion events and sweeps mark rows
+(``shopify_elt.deletions``, ``shopify_elt.sweep``). The merge clears a mark only when the record
+comes back, i.e. was read from Shopify *after* the time of the mark (``_extracted_at >
+_deleted_at``): a read that started before the deletion (an extract running beside the
+deletion events) updates the row's history and leaves the mark alone.
 """
 
 from __future__ import annotations
@@ -15,7 +21,7 @@ from typing import Any
 import psycopg
 from psycopg import sql
 
-from shopify_elt.records import RecordError, to_row
+from shopify_elt.records import RecordError, record_key, to_row
 from shopify_elt.streams import Stream
 
 FLUSH_ROWS = 2000
@@ -51,6 +57,8 @@ class StagingWriter:
     stream: Stream
     shop: str
     run_id: str
+    read_at: datetime | None = None
+    """When Shopify's answer was taken (a bulk job's start); ``None``: now, as each record arrives."""
     counts: LoadCounts = field(default_factory=LoadCounts)
     _rows: list[tuple[Any, ...]] = field(default_factory=list)
     _parents: set[str] = field(default_factory=set)
@@ -72,7 +80,7 @@ class StagingWriter:
         except RecordError as error:
             self.reject(record, str(error))
             return False
-        extracted_at = datetime.now(UTC)
+        extracted_at = self.read_at or datetime.now(UTC)
         values = [self.shop, *row.values(), json.dumps(record), extracted_at, self.run_id]
         self._rows.append(tuple(values))
         if self.stream.parent is None and len(self._rows) >= FLUSH_ROWS:
@@ -90,7 +98,7 @@ class StagingWriter:
             self.flush()
 
     def reject(self, record: Any, reason: str) -> None:
-        key = record.get("id") if isinstance(record, dict) else None
+        key = record_key(self.stream, record) or (record.get("id") if isinstance(record, dict) else None)
         key = key if isinstance(key, str) else json.dumps(record, sort_keys=True)[:200]
         with self.conn.cursor() as cur:
             cur.execute(
@@ -137,8 +145,12 @@ class StagingWriter:
 
     def _merge_sql(self, temp: sql.Identifier, target: sql.Identifier) -> sql.Composed:
         columns = self.columns
+        back = sql.SQL("{}._deleted_at < excluded._extracted_at").format(target)  # read after the mark
         updates = sql.SQL(", ").join(
-            sql.SQL("{0} = excluded.{0}").format(sql.Identifier(c)) for c in columns if c not in ("_shop", "id")
+            [
+                *(sql.SQL("{0} = excluded.{0}").format(sql.Identifier(c)) for c in columns if c not in ("_shop", "id")),
+                sql.SQL("_deleted_at = case when {} then null else {}._deleted_at end").format(back, target),
+            ]
         )
         newest_first = sql.SQL("")
         guard = sql.SQL("")
@@ -149,7 +161,8 @@ class StagingWriter:
             """insert into {target} ({columns})
                select distinct on (_shop, id) {columns} from {temp} order by _shop, id{newest_first}
                on conflict (_shop, id) do update set {updates}
-               where {target}._raw is distinct from excluded._raw{guard}
+               where ({target}._raw is distinct from excluded._raw
+                      or {back}){guard}
                returning (xmax = 0) as inserted"""
         ).format(
             target=target,
@@ -157,5 +170,6 @@ class StagingWriter:
             columns=sql.SQL(", ").join(map(sql.Identifier, columns)),
             newest_first=newest_first,
             updates=updates,
+            back=back,
             guard=guard,
         )

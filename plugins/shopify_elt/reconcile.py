@@ -29,7 +29,10 @@ def reconcile(hook: ShopifyHook, conn: psycopg.Connection, shop: str) -> dict[st
         for name, count in counts.items():
             stream = STREAMS_BY_NAME[name]
             table = sql.Identifier("staging", stream.table)
-            cur.execute(sql.SQL("select count(*) from {} where _shop = %s").format(table), (shop,))
+            # Rows marked deleted stay staged as history; Shopify no longer counts their records.
+            cur.execute(
+                sql.SQL("select count(*) from {} where _shop = %s and _deleted_at is null").format(table), (shop,)
+            )
             staged = cur.fetchone()[0]
             # Records rejected at extraction and never staged since (a later good version replaces a reject).
             cur.execute(

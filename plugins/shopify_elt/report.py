@@ -79,6 +79,12 @@ def format_report(report: dict[str, Any]) -> str:
             lines.append(
                 f"  {name:<20}{r['staged']:>8} + {r['rejected']:<4} vs {r['shopify']:>8} {r['precision']:<8} {verdict}"
             )
+    sweeps = report.get("sweeps") or {}
+    if sweeps:
+        lines.append("Deletion sweeps (ids Shopify still has / staged rows marked deleted):")
+        for name, s in sorted(sweeps.items()):
+            done = f"{s['ids']:>8} / {s['marked']}" if s["status"] == "swept" else f"{s['status']:>8}"
+            lines.append(f"  {name:<20}{done}")
     api = report["api"]
     lines.append(
         f"API: {int(api.get('requests', 0))} requests, {api.get('points', 0):g} points, "

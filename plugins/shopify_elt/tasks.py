@@ -24,6 +24,7 @@ from shopify_elt.report import (
 )
 from shopify_elt.reverse.inventory import InventoryPusher
 from shopify_elt.streams import STREAMS_BY_NAME
+from shopify_elt.sweep import DeletionSweeper
 from shopify_elt.transform import build_core
 from shopify_elt.warehouse import connect
 
@@ -76,6 +77,23 @@ def api_usage(hook: ShopifyHook) -> dict[str, float]:
     }
 
 
+def sweep_deletions(
+    *,
+    shopify_conn_id: str,
+    warehouse_conn_id: str,
+    run_id: str,
+    every_hours: float,
+    page_size: int | None = None,
+) -> dict[str, Any]:
+    """Mark staged rows Shopify no longer has, for the streams with an ids-only sweep that are due."""
+    hook = ShopifyHook(shopify_conn_id)
+    with closing(connect(warehouse_conn_id)) as conn:
+        sweeper = DeletionSweeper(
+            hook, conn, hook.settings.shop_domain, run_id, every=timedelta(hours=every_hours), page_size=page_size
+        )
+        return {"sweeps": sweeper.run_all(), "api": api_usage(hook)}
+
+
 def reconcile_counts(shopify_conn_id: str, warehouse_conn_id: str, run_id: str) -> dict[str, Any]:
     """Shopify's counts against staging (+ rejects), per counted stream."""
     hook = ShopifyHook(shopify_conn_id)
@@ -105,10 +123,12 @@ def report(
     core_changed: dict[str, int],
     push_result: dict[str, Any],
     reconciliation: dict[str, Any],
+    sweep_result: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Assemble, store and log the run report; returned for XCom (no secrets in it)."""
     shop = shop_of(shopify_conn_id)
-    usage = [{"api": push_result.get("api", {})}, {"api": reconciliation.get("api", {})}]
+    sweep_result = sweep_result or {}
+    usage = [{"api": r.get("api", {})} for r in (push_result, reconciliation, sweep_result)]
     streams, api = merge_extract_results([*extract_results, *usage])
     with closing(connect(warehouse_conn_id)) as conn:
         result = {
@@ -120,6 +140,7 @@ def report(
             "inventory": push_result["inventory"],
             "rejects": rejects_by_stage(conn, shop, run_id),
             "reconciliation": reconciliation["reconciliation"],
+            "sweeps": sweep_result.get("sweeps", {}),
             "api": api,
         }
         save_report(conn, result, dag_id)

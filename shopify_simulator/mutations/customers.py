@@ -20,10 +20,9 @@ from typing import Any
 
 from graphql import GraphQLResolveInfo
 
-from shopify_simulator import control_catalog, order_writes
-from shopify_simulator.formatting import gid, parse_gid
+from shopify_simulator import control_catalog
+from shopify_simulator.formatting import parse_gid
 from shopify_simulator.store import Address, Customer, Store
-from shopify_simulator.webhooks import publish
 
 Info = GraphQLResolveInfo
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -124,14 +123,19 @@ def _write(store: Store, input: dict[str, Any], customer: Customer | None) -> Cu
         created = control_catalog.create_customer(store, request)
         customer = store.customers[parse_gid(created["id"], "Customer") or -1]
         if input.get("addresses"):
-            customer.address = _address(store, input["addresses"][0], customer)
+            _set_addresses(store, customer, input["addresses"])
             store.invalidate("customers")
         return customer
     if "addresses" in input:
-        addresses = input["addresses"] or []
-        customer.address = _address(store, addresses[0], customer) if addresses else None
+        _set_addresses(store, customer, input["addresses"] or [])
     control_catalog.update_customer(store, customer.id, request)
     return customer
+
+
+def _set_addresses(store: Store, customer: Customer, given: list[dict[str, Any]]) -> None:
+    """``addresses`` replaces the address book; the first becomes the default."""
+    book = [_address(store, a, customer) for a in given]
+    customer.address, customer.other_addresses = (book[0] if book else None), book[1:]
 
 
 def _address(store: Store, given: dict[str, Any], customer: Customer) -> Address:
@@ -140,7 +144,7 @@ def _address(store: Store, given: dict[str, Any], customer: Customer) -> Address
         store.next_id(), given.get("firstName", customer.first_name), given.get("lastName", customer.last_name),
         given.get("company"), given.get("address1") or "", given.get("address2"), given.get("city") or "",
         given.get("province") or given.get("provinceCode"), given.get("provinceCode"), given.get("zip") or "",
-        str(country), str(country), given.get("phone"),
+        str(country), str(country), given.get("phone"), "CustomerAddress",
     )  # fmt: skip
 
 
@@ -180,9 +184,6 @@ def resolve_customer_delete(_root: Any, info: Info, input: dict[str, Any]) -> di
         elif len(customer.order_ids):
             errors = [{"field": ["id"], "message": HAS_ORDERS}]
         else:
-            del store.customers[number]
-            store.invalidate("customers")
-            order_writes.record_destroy(store, "Customer", number)
-            publish.customer_deleted(store, number)
-            return {"deletedCustomerId": gid("Customer", number), "shop": store.shop, "userErrors": []}
+            deleted = control_catalog.delete_customer(store, number)  # destroy event, customers/delete
+            return {"deletedCustomerId": deleted["deletedCustomerId"], "shop": store.shop, "userErrors": []}
         return {"deletedCustomerId": None, "shop": store.shop, "userErrors": errors}

@@ -57,4 +57,8 @@ def test_sync_runs_extract_then_build_then_push_then_report(dagbag):
     assert dag.get_task("push_inventory_levels").upstream_task_ids == {"build_core"}
     assert extract_ids <= dag.get_task("reconcile_counts").upstream_task_ids
     assert "extract_locations" in dag.get_task("extract_inventory_levels").upstream_task_ids
+    sweep = dag.get_task("sweep_deletions")  # deletions marked before core is built and counts compared
+    assert extract_ids <= sweep.upstream_task_ids
+    assert {"build_core", "reconcile_counts"} <= sweep.downstream_task_ids
+    assert dag.params["sweep_every_hours"] == 24
     assert dag.schedule == "@hourly"

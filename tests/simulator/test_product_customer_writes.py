@@ -280,3 +280,20 @@ def test_scopes_and_versions() -> None:
             assert _data(body, "productSet")["userErrors"] == [], version
     finally:
         full.stop()
+
+
+def test_control_plane_deletes_a_customer_without_orders_as_customer_delete_does(sim: Any) -> None:
+    server, gql, events = sim
+    base = f"{server.url}/_simulator/customers"
+    created = requests.post(base, json={"first_name": "Ida", "email": "ida@example.org"}, timeout=5).json()["id"]
+    with_orders = next(c for c in server.store.customers.values() if len(c.order_ids))
+    assert requests.delete(f"{base}/{with_orders.id}", timeout=5).status_code == 422
+    assert requests.delete(f"{base}/999", timeout=5).status_code == 404
+    answer = requests.delete(f"{base}/{created.rsplit('/', 1)[-1]}", timeout=5)
+    assert answer.status_code == 200 and answer.json() == {"deletedCustomerId": created}
+    _, body = gql("query($id: ID!) { customer(id: $id) { id } }", {"id": created})
+    assert body["data"]["customer"] is None
+    _, body = gql('{ events(first: 50, query: "action:destroy AND subject_type:CUSTOMER") { nodes { ... on BasicEvent '
+                  "{ subjectId } } } }")  # fmt: skip
+    assert {"subjectId": created} in body["data"]["events"]["nodes"]
+    assert [e.topic for e in events if e.topic.startswith("customers/")] == ["customers/create", "customers/delete"]

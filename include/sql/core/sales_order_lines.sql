@@ -1,5 +1,6 @@
 -- core.sales_order_lines: the lines of every imported order, replaced as a set: lines Shopify
--- no longer lists are deleted.
+-- no longer lists are deleted. Lines marked deleted in staging (their order was deleted) add
+-- nothing new but still count as listed: a deleted order keeps its lines as history.
 insert into core.sales_order_lines (sales_order_id, shopify_line_item_id, item_id, quantity, unit_price)
 select
     so.sales_order_id,
@@ -10,7 +11,7 @@ select
 from staging.shopify_order_line_items as li
 inner join core.sales_orders as so on so.shop = li._shop and so.shopify_order_id = li._parent_id
 inner join core.items as i on i.shop = li._shop and i.shopify_variant_id = li.variant_id
-where li._shop = %(shop)s
+where li._shop = %(shop)s and li._deleted_at is null
 on conflict (sales_order_id, shopify_line_item_id) do update
 set item_id = excluded.item_id, quantity = excluded.quantity, unit_price = excluded.unit_price
 where (core.sales_order_lines.item_id, core.sales_order_lines.quantity, core.sales_order_lines.unit_price)

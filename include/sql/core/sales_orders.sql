@@ -1,5 +1,6 @@
 -- core.sales_orders: every order that passes core.sales_order_candidates; the web order
--- number (Shopify's order name, e.g. #1001) is kept in its own column.
+-- number (Shopify's order name, e.g. #1001) is kept in its own column. An order Shopify deleted
+-- is history: its sales order and lines stay, marked with the deletion time, and are not updated.
 insert into core.sales_orders (
     shop, shopify_order_id, web_order_number, customer_id, status, order_date,
     currency_code, total, tax, freight, ship_to_state, ship_to_country
@@ -31,11 +32,23 @@ set
     tax = excluded.tax,
     freight = excluded.freight,
     ship_to_state = excluded.ship_to_state,
-    ship_to_country = excluded.ship_to_country
+    ship_to_country = excluded.ship_to_country,
+    deleted_at = excluded.deleted_at
 where (core.sales_orders.web_order_number, core.sales_orders.customer_id, core.sales_orders.status,
        core.sales_orders.order_date, core.sales_orders.currency_code, core.sales_orders.total,
        core.sales_orders.tax, core.sales_orders.freight, core.sales_orders.ship_to_state,
-       core.sales_orders.ship_to_country)
+       core.sales_orders.ship_to_country, core.sales_orders.deleted_at)
     is distinct from (excluded.web_order_number, excluded.customer_id, excluded.status,
                       excluded.order_date, excluded.currency_code, excluded.total, excluded.tax,
-                      excluded.freight, excluded.ship_to_state, excluded.ship_to_country);
+                      excluded.freight, excluded.ship_to_state, excluded.ship_to_country,
+                      excluded.deleted_at);
+
+update core.sales_orders as so
+set deleted_at = o._deleted_at
+from staging.shopify_orders as o
+where
+    o._shop = %(shop)s
+    and o._deleted_at is not null
+    and so.shop = o._shop
+    and so.shopify_order_id = o.id
+    and so.deleted_at is distinct from o._deleted_at;

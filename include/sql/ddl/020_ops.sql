@@ -59,3 +59,16 @@ create table if not exists ops.inventory_pushes (
 create index if not exists inventory_pushes_applied
     on ops.inventory_pushes (shop, inventory_item_id, location_id, sent_at)
     where status = 'applied';
+
+-- Ids-only deletion sweeps, per shop and stream: when the last complete sweep read Shopify's ids
+-- (a sweep of a big store costs API points, so it runs at most every `sweep_every_hours`), how
+-- many ids Shopify had and how many staged rows that sweep marked deleted.
+create table if not exists ops.deletion_sweeps (
+    shop text not null,
+    stream text not null,
+    swept_at timestamptz not null,
+    last_run_id text not null,
+    ids_seen bigint not null,
+    rows_marked bigint not null,
+    primary key (shop, stream)
+);

@@ -1,11 +1,14 @@
 -- The inventory/order model. Surrogate keys for our side, Shopify ids kept in their own
 -- columns, and constraints that make wrong data impossible rather than merely unlikely.
+-- A record Shopify deleted keeps its core row (orders, stock and pushes point at it) with
+-- `deleted_at` set; the core build no longer updates it.
 create table if not exists core.locations (
     location_id bigserial primary key,
     shop text not null,
     shopify_location_id text not null,
     name text not null,
     is_active boolean not null,
+    deleted_at timestamptz,
     unique (shop, shopify_location_id)
 );
 
@@ -19,7 +22,7 @@ create table if not exists core.items (
     shopify_product_id text not null,
     shopify_variant_id text not null,
     shopify_inventory_item_id text not null,
-    unique (shop, sku),
+    deleted_at timestamptz,
     unique (shop, shopify_variant_id),
     unique (shop, shopify_inventory_item_id)
 );
@@ -51,6 +54,7 @@ create table if not exists core.customers (
     first_name text,
     last_name text,
     zip text,
+    deleted_at timestamptz,
     unique (shop, shopify_customer_id)
 );
 
@@ -68,6 +72,7 @@ create table if not exists core.sales_orders (
     freight numeric(18, 4) not null default 0,
     ship_to_state text,
     ship_to_country text,
+    deleted_at timestamptz,
     unique (shop, shopify_order_id)
 );
 
@@ -80,3 +85,13 @@ create table if not exists core.sales_order_lines (
     unit_price numeric(18, 4) not null,
     unique (sales_order_id, shopify_line_item_id)
 );
+
+-- Warehouses created before deletions were marked.
+alter table core.locations add column if not exists deleted_at timestamptz;
+alter table core.items add column if not exists deleted_at timestamptz;
+alter table core.customers add column if not exists deleted_at timestamptz;
+alter table core.sales_orders add column if not exists deleted_at timestamptz;
+
+-- A SKU is unique among live items: the SKU of a deleted variant may be given to a new one.
+alter table core.items drop constraint if exists items_shop_sku_key;
+create unique index if not exists items_live_sku on core.items (shop, sku) where deleted_at is null;

@@ -1,6 +1,6 @@
 -- One candidate item per Shopify variant, with the reason it cannot become an item (null = ok).
 -- Mandatory: a SKU (the item's key), unique per shop (the first variant by id keeps it), a price
--- and an inventory item.
+-- and an inventory item. Variants (and products) Shopify deleted are no candidates.
 create or replace view core.item_candidates as
 with variants as (
     select
@@ -15,7 +15,8 @@ with variants as (
         p.id is not null as has_product,
         row_number() over (partition by v._shop, nullif(btrim(v.sku), '') order by v.id) as sku_rank
     from staging.shopify_product_variants as v
-    left join staging.shopify_products as p on p._shop = v._shop and p.id = v.product_id
+    left join staging.shopify_products as p on p._shop = v._shop and p.id = v.product_id and p._deleted_at is null
+    where v._deleted_at is null
 )
 
 select

@@ -1,6 +1,7 @@
 -- One candidate sales order per Shopify order, with the reason it cannot be imported (null = ok).
 -- An order is imported whole or not at all: a line whose variant is not a known item holds the
--- order back (it is retried every run, so it arrives once the item exists).
+-- order back (it is retried every run, so it arrives once the item exists). Orders Shopify
+-- deleted are no candidates.
 create or replace view core.sales_order_candidates as
 with unmapped_lines as (
     select
@@ -9,7 +10,7 @@ with unmapped_lines as (
         min(coalesce(li.sku, li.title, li.id)) as first_unmapped
     from staging.shopify_order_line_items as li
     left join core.items as i on i.shop = li._shop and i.shopify_variant_id = li.variant_id
-    where i.item_id is null
+    where i.item_id is null and li._deleted_at is null
     group by li._shop, li._parent_id
 )
 
@@ -38,4 +39,5 @@ select
         when u.first_unmapped is not null then 'line item ' || u.first_unmapped || ' is not a known item'
     end as reject_reason
 from staging.shopify_orders as o
-left join unmapped_lines as u on u.shop = o._shop and u.shopify_order_id = o.id;
+left join unmapped_lines as u on u.shop = o._shop and u.shopify_order_id = o.id
+where o._deleted_at is null;
