@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from typing import Any
 
 from shopify_simulator import order_math, order_writes
 from shopify_simulator.engine import Engine
 from shopify_simulator.formatting import cents, gid, iso, money
-from shopify_simulator.store import LineItem, Order, Store
+from shopify_simulator.store import Address, Customer, LineItem, Order, Store
 
 ROUTE = re.compile(r"^/_simulator/orders(?:/(?P<id>[^/]+))?(?:/(?P<action>update|cancel))?$")
 Answer = tuple[int, dict[str, Any]]
@@ -69,6 +70,12 @@ def summary(store: Store, order: Order) -> dict[str, Any]:
     }
 
 
+def _order_copy(customer: Customer | None) -> Address | None:
+    """An order keeps its own copy of the customer's default address, not the address book's."""
+    address = customer.address if customer else None
+    return None if address is None else replace(address, model_name=None)
+
+
 def create(store: Store, data: dict[str, Any]) -> Answer:
     by_sku = {v.sku: v for v in store.variants.values() if v.sku}
     wanted = data.get("line_items") or []
@@ -85,7 +92,7 @@ def create(store: Store, data: dict[str, Any]) -> Answer:
         fulfillment_status="UNFULFILLED", currency_code=store.shop.currency_code, source_name="web",
         tags=tuple(sorted(data.get("tags") or [])), gateways=("manual",), location_id=location_id,
         shipping=int(data.get("shipping", 0)), tax=0,
-        billing_address=customer.address if customer else None, shipping_address=customer.address if customer else None,
+        billing_address=_order_copy(customer), shipping_address=_order_copy(customer),
         note=data.get("note"),
     )  # fmt: skip
     for w in wanted:

@@ -219,7 +219,18 @@ class _Generator:
                 self.ids("Customer"), first, last, email, phone, tags, created, self.when(created),
                 self.address(first, last),
             )  # fmt: skip
+            customer.address.model_name = "CustomerAddress"
             self.store.customers[customer.id] = customer
+        self.address_books(random.Random(f"address-books:{self.rng.getstate()[1][:4]}"))  # not drawn from rng
+
+    def address_books(self, rng: random.Random) -> None:
+        """A third of the customers keep a second address (work, a relative …), drawn from their
+        own stream so that everything seeded after them stays as it was."""
+        for customer in self.store.customers.values():
+            if rng.random() < 0.3:
+                extra = address(rng, self.ids("MailingAddress"), customer.first_name, customer.last_name)
+                extra.model_name = "CustomerAddress"
+                customer.other_addresses.append(extra)
 
     def orders(self, seed: int, count: int) -> dict[tuple[int, int], int]:
         """Stream every order skeleton once: fill the columns, sum committed units.

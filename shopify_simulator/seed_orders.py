@@ -79,6 +79,7 @@ def _discounts(store: Store, ids: _Ids, anchor: int) -> None:
         ("DiscountCodeFreeShipping", "FREESHIP", "FREESHIP", None, "Free shipping on all products", None),
         ("DiscountCodeBxgy", "BOGO", "BOGO", None, "Buy 1 item, get 1 item free", None),
         ("DiscountCodeBasic", "WELCOME15", "WELCOME15", 15.0, "15% off entire order", anchor - 30 * DAY),
+        ("DiscountAutomaticBxgy", "Buy 2, get 1 free", None, None, "Buy 2 items, get 1 item free", None),
     )
     for n, (kind, title, code, percentage, summary, ends) in enumerate(specs):
         created = start + n * DAY

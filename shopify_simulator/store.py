@@ -51,6 +51,7 @@ class Address:
     country: str
     country_code: str
     phone: str | None
+    model_name: str | None = None  # "CustomerAddress" in a customer's address book: part of its gid
 
 
 @dataclass(slots=True)
@@ -144,8 +145,14 @@ class Customer:
     tags: tuple[str, ...]
     created_at: int
     updated_at: int
-    address: Address | None
+    address: Address | None  # the default address
     order_ids: list[int] = field(default_factory=list)
+    other_addresses: list[Address] = field(default_factory=list)  # the rest of the address book
+
+    @property
+    def addresses(self) -> list[Address]:
+        """The address book, default address first."""
+        return ([self.address] if self.address else []) + self.other_addresses
 
 
 @dataclass(slots=True)

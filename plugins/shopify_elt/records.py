@@ -12,7 +12,7 @@ from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from shopify_elt.streams import Column, Stream
+from shopify_elt.streams import POSITION, Column, Stream
 
 _PICK = re.compile(r"^(?P<field>\w+)\[(?P<key>\w+)=(?P<value>[^\]]+)\]$")
 
@@ -99,14 +99,70 @@ def truncated_connection(value: Any, path: str = "") -> str | None:
     return None
 
 
+class TruncatedList(ValueError):
+    """A connection on the way to nested records has another page: the set would be incomplete."""
+
+
+def nested_items(node: dict[str, Any], path: tuple[str, ...]) -> list[tuple[Any, int, Any]]:
+    """The records at ``path`` below ``node``, each with the id of the record whose list holds
+    it and its position in that list. Every step is a list or a connection (its ``nodes``);
+    a connection with another page raises ``TruncatedList`` naming the step."""
+    found: list[tuple[Any, int, Any]] = []
+    holders = [node]
+    for depth, step in enumerate(path):
+        below = []
+        for holder in holders:
+            value = holder.get(step) if isinstance(holder, dict) else None
+            if isinstance(value, dict):
+                if (value.get("pageInfo") or {}).get("hasNextPage"):
+                    raise TruncatedList(".".join(path[: depth + 1]))
+                value = value.get("nodes")
+            for index, item in enumerate(value or []):
+                if depth == len(path) - 1:
+                    found.append((holder.get("id"), index, item))
+                else:
+                    below.append(item)
+        holders = below
+    return found
+
+
+def mark_holder(stream: Stream, item: Any, holder: str, index: int) -> None:
+    """Note in a nested record what its key and lineage need: the record whose list holds it
+    (``__parentId``: a line item, a refund; the order itself for a synthetically keyed list)
+    and, for a position key, its position. Paged and bulk reads mark alike, so their rows match."""
+    if isinstance(item, dict) and (len(stream.nested_path) > 1 or stream.key is not None):
+        item["__parentId"] = holder
+        if stream.key is not None and stream.key.uses_position:
+            item["__index"] = index
+
+
+def record_key(stream: Stream, record: Any, parent_id: str | None = None) -> str | None:
+    """The record's key: its ``id``, or the stream's synthetic key (``None`` if it cannot be made).
+
+    A synthetic key is ``<owner id>#<list field>[<parts>]``; the owner is ``__parentId``, else
+    the parent (a list directly under it)."""
+    if not isinstance(record, dict):
+        return None
+    if stream.key is None:
+        return record.get("id") if isinstance(record.get("id"), str) else None
+    owner = record.get("__parentId") or parent_id
+    parts = [record.get("__index") if p == POSITION else dig(record, tuple(p.split("."))) for p in stream.key.parts]
+    if not isinstance(owner, str) or any(p is None or isinstance(p, dict | list | bool) for p in parts):
+        return None
+    return f"{owner}#{stream.nested_path[-1]}[{','.join(map(str, parts))}]"
+
+
 def to_row(stream: Stream, record: dict[str, Any], parent_id: str | None = None) -> dict[str, Any]:
     """The staging row of ``record``: key, parent, promoted columns. Raises RecordError."""
     if not isinstance(record, dict):
         raise RecordError(f"record is not an object: {record!r}")
-    record_id = record.get("id")
+    record_id = record_key(stream, record, parent_id)
+    if stream.key is not None and record_id is None:
+        wanted = ", ".join("position" if part == POSITION else part for part in stream.key.parts)
+        raise RecordError(f"no key: the id of the record holding it or its {wanted} is missing")
     if not isinstance(record_id, str) or not record_id.startswith("gid://shopify/"):
-        raise RecordError(f"missing or malformed id: {record_id!r}")
-    if stream.cursor_field is not None and stream.nested_in is None and record.get(stream.cursor_field) is None:
+        raise RecordError(f"missing or malformed id: {record_id if stream.key else record.get('id')!r}")
+    if stream.cursor_field is not None and stream.nested_in is None and dig(record, stream.cursor_path) is None:
         raise RecordError(f"missing cursor field {stream.cursor_field}")
     truncated = truncated_connection(record)
     if truncated:

@@ -69,6 +69,31 @@ class Continuation:
     path: tuple[str, ...]
 
 
+POSITION = "#"
+"""A key part meaning: the record's position in the list that holds it."""
+
+
+@dataclass(frozen=True, slots=True)
+class SyntheticKey:
+    """The ``id`` of records Shopify gives none (tax lines, discount applications …).
+
+    Such a record is identified by the record holding its list (the order, the line item, the
+    refund) and ``parts``: paths into the record, or ``POSITION``. The key reads
+    ``gid://shopify/LineItem/7#taxLines[0]``: the owner's id, the list's field, the parts.
+    Its rows are replaced as a set whenever their parent is read again, so a key only has to
+    be unique within one reading of the list: the position always is, while a business key
+    (title and rate of a tax line) may repeat and would then silently merge two rows into one.
+
+    :param parts: what tells the records of one list apart, e.g. ``("index",)``.
+    """
+
+    parts: tuple[str, ...] = (POSITION,)
+
+    @property
+    def uses_position(self) -> bool:
+        return POSITION in self.parts
+
+
 @dataclass(frozen=True)
 class Stream:
     """One Shopify stream landing in ``staging.shopify_<name>``.
@@ -84,12 +109,29 @@ class Stream:
         query per parent row (``$parentId``).
     :param nested_in: the list (or connection) field of each parent node holding this stream's rows; the
         document re-reads the parent's ``updatedAt`` window (``cursor_field`` is then the
-        parent's), so a child list is extracted whole whenever its parent changes.
-    :param continuations: nested connections completed page by page before a record is staged.
+        parent's), so a child list is extracted whole whenever its parent changes. A dotted
+        path reaches lists of lists (``refunds.refundLineItems``, ``lineItems.taxLines``): the
+        rows still belong to the parent (replaced with its set), and each carries the id of
+        the record whose list held it as ``__parentId``, as Shopify's bulk files mark nested
+        rows.
+    :param key: how records without an ``id`` of their own are keyed (``SyntheticKey``);
+        ``None`` means the record's ``id``. A key by position makes each row carry its
+        position as ``__index`` (and ``__parentId``), so the raw record says what its key is.
+    :param continuations: nested connections completed page by page before a record is staged
+        (for a ``nested_in`` stream: connections of the parent node, e.g. its ``lineItems``).
     :param base_query: search terms ANDed with every window (``action:destroy``).
     :param applies_deletions: the stream's rows are destroy events, applied to staging in the
         transaction that merges them (``shopify_elt.deletions``).
+    :param sweep: ``queries/<sweep>.graphql``, reading only the ids Shopify still has (its
+        connection at ``path``, per parent like the stream's own document): for streams whose
+        deletions Shopify reports no event for, rows whose id is absent are marked deleted
+        (``shopify_elt.sweep``).
     :param is_connection: ``False`` for a single object such as ``shop``.
+    :param bulk: the stream can be read by a bulk operation (backfills): a top-level stream as
+        the bulk query's root, a child inside its parent's bulk file. A child holding a
+        connection inside a list (refund line items) cannot be, and is read page by page.
+    :param node_types: GraphQL types of a child's connection nodes: a bulk file gives each
+        nested node its own line, told apart only by ``__typename``.
     """
 
     name: str
@@ -101,11 +143,14 @@ class Stream:
     parent: str | None = None
     embedded_as: str | None = None
     nested_in: str | None = None
+    key: SyntheticKey | None = None
     base_query: str | None = None
     applies_deletions: bool = False
+    sweep: str | None = None
     continuations: tuple[Continuation, ...] = ()
     is_connection: bool = True
     bulk: bool = False
+    node_types: tuple[str, ...] = ()
     page_size: int = 250
     extra_variables: dict[str, int] = field(default_factory=dict)
 
@@ -122,8 +167,29 @@ class Stream:
     def is_incremental(self) -> bool:
         return self.cursor_field is not None
 
+    @property
+    def nested_path(self) -> tuple[str, ...]:
+        """The steps of ``nested_in`` from the parent node down to this stream's records."""
+        return tuple(self.nested_in.split(".")) if self.nested_in else ()
+
+    @property
+    def cursor_path(self) -> tuple[str, ...]:
+        """``cursor_field`` as a path: a cursor may sit inside the node (``discount.updatedAt``)."""
+        return tuple(self.cursor_field.split(".")) if self.cursor_field else ()
+
 
 MONEY = "shopMoney.amount"
+TAX_LINE_COLUMNS = (
+    col("title", "text", "title"),
+    col("rate", "numeric", "rate"),
+    col("rate_percentage", "numeric", "ratePercentage"),
+    col("amount", "numeric", f"priceSet.{MONEY}"),
+    col("currency_code", "text", "priceSet.shopMoney.currencyCode"),
+    col("is_channel_liable", "boolean", "channelLiable"),
+    col("source", "text", "source"),
+)
+LINE_ADJUSTMENT_PAGES = Continuation("lineItems", "order_line_adjustment_pages", ("order", "lineItems"))
+"""An order's line items past the first page, with their tax lines and discount allocations."""
 
 STREAMS: tuple[Stream, ...] = (
     Stream(
@@ -144,6 +210,7 @@ STREAMS: tuple[Stream, ...] = (
         name="locations",
         path=("locations",),
         scope="read_locations",
+        sweep="sweep_locations",
         cursor_field=None,
         columns=(
             col("name", "text", "name"),
@@ -173,6 +240,7 @@ STREAMS: tuple[Stream, ...] = (
         name="product_variants",
         path=("productVariants",),
         scope="read_products",
+        sweep="sweep_product_variants",
         bulk=True,
         columns=(
             col("product_id", "text", "product.id"),
@@ -200,6 +268,7 @@ STREAMS: tuple[Stream, ...] = (
         name="inventory_levels",
         path=("location", "inventoryLevels"),
         scope="read_inventory",
+        sweep="sweep_inventory_levels",
         parent="locations",
         columns=(
             col("inventory_item_id", "text", "item.id"),
@@ -215,6 +284,7 @@ STREAMS: tuple[Stream, ...] = (
         name="customers",
         path=("customers",),
         scope="read_customers",
+        sweep="sweep_customers",
         bulk=True,
         columns=(
             col("email", "text", "defaultEmailAddress.emailAddress"),
@@ -222,6 +292,29 @@ STREAMS: tuple[Stream, ...] = (
             col("last_name", "text", "lastName"),
             col("zip", "text", "defaultAddress.zip"),
             col("updated_at", "timestamptz", "updatedAt"),
+        ),
+    ),
+    Stream(
+        # The customer's address book (addressesV2: ``addresses`` is capped at 250 and deprecated).
+        name="customer_addresses",
+        path=("customers",),
+        scope="read_customers",
+        parent="customers",
+        nested_in="addressesV2",
+        continuations=(Continuation("addressesV2", "customer_address_pages", ("customer", "addressesV2")),),
+        page_size=100,
+        extra_variables={"addressesFirst": 10},
+        columns=(
+            col("first_name", "text", "firstName"),
+            col("last_name", "text", "lastName"),
+            col("company", "text", "company"),
+            col("address1", "text", "address1"),
+            col("address2", "text", "address2"),
+            col("city", "text", "city"),
+            col("province_code", "text", "provinceCode"),
+            col("zip", "text", "zip"),
+            col("country_code", "text", "countryCodeV2"),
+            col("phone", "text", "phone"),
         ),
     ),
     Stream(
@@ -257,6 +350,8 @@ STREAMS: tuple[Stream, ...] = (
         cursor_field=None,
         parent="orders",
         embedded_as="lineItems",
+        bulk=True,
+        node_types=("LineItem",),
         columns=(
             col("variant_id", "text", "variant.id"),
             col("sku", "text", "sku"),
@@ -273,6 +368,7 @@ STREAMS: tuple[Stream, ...] = (
         scope="read_orders",
         parent="orders",
         nested_in="transactions",
+        bulk=True,
         page_size=100,
         columns=(
             col("kind", "text", "kind"),
@@ -324,6 +420,8 @@ STREAMS: tuple[Stream, ...] = (
         scope="read_orders",
         parent="orders",
         nested_in="shippingLines",
+        bulk=True,
+        node_types=("ShippingLine",),
         page_size=100,
         extra_variables={"shippingLinesFirst": 20},
         columns=(
@@ -337,9 +435,106 @@ STREAMS: tuple[Stream, ...] = (
         ),
     ),
     Stream(
+        name="order_tax_lines",
+        bulk=True,
+        path=("orders",),
+        scope="read_orders",
+        parent="orders",
+        nested_in="taxLines",
+        key=SyntheticKey(),
+        page_size=100,
+        columns=TAX_LINE_COLUMNS,
+    ),
+    Stream(
+        name="order_line_tax_lines",
+        bulk=True,
+        path=("orders",),
+        scope="read_orders",
+        parent="orders",
+        nested_in="lineItems.taxLines",
+        key=SyntheticKey(),
+        continuations=(LINE_ADJUSTMENT_PAGES,),
+        page_size=50,
+        extra_variables={"lineItemsFirst": 20},
+        columns=(col("line_item_id", "text", "__parentId"), *TAX_LINE_COLUMNS),
+    ),
+    Stream(
+        name="order_discount_applications",
+        bulk=True,
+        node_types=(
+            "AutomaticDiscountApplication",
+            "DiscountCodeApplication",
+            "ManualDiscountApplication",
+            "ScriptDiscountApplication",
+        ),
+        path=("orders",),
+        scope="read_orders",
+        parent="orders",
+        nested_in="discountApplications",
+        key=SyntheticKey(("index",)),  # Shopify's own identifier of an application within its order
+        page_size=100,
+        extra_variables={"discountApplicationsFirst": 20},
+        columns=(
+            col("index", "integer", "index"),
+            col("application_type", "text", "__typename"),
+            col("allocation_method", "text", "allocationMethod"),
+            col("target_selection", "text", "targetSelection"),
+            col("target_type", "text", "targetType"),
+            col("code", "text", "code"),
+            col("title", "text", "title"),
+            col("value_percentage", "numeric", "value.percentage"),
+            col("value_amount", "numeric", "value.amount"),
+            col("value_currency_code", "text", "value.currencyCode"),
+        ),
+    ),
+    Stream(
+        name="order_line_discount_allocations",
+        bulk=True,
+        path=("orders",),
+        scope="read_orders",
+        parent="orders",
+        nested_in="lineItems.discountAllocations",
+        key=SyntheticKey(),
+        continuations=(LINE_ADJUSTMENT_PAGES,),
+        page_size=50,
+        extra_variables={"lineItemsFirst": 20},
+        columns=(
+            col("line_item_id", "text", "__parentId"),
+            col("discount_application_index", "integer", "discountApplication.index"),
+            col("amount", "numeric", f"allocatedAmountSet.{MONEY}"),
+            col("currency_code", "text", "allocatedAmountSet.shopMoney.currencyCode"),
+        ),
+    ),
+    Stream(
+        # RefundLineItem.id is nullable in every pinned schema, so the key is the refund and the
+        # line's position (a refund never changes); Shopify's id, when it has one, is a column.
+        name="order_refund_line_items",
+        path=("orders",),
+        scope="read_orders",
+        parent="orders",
+        nested_in="refunds.refundLineItems",
+        key=SyntheticKey(),
+        page_size=50,
+        extra_variables={"refundLinesFirst": 50},
+        columns=(
+            col("refund_id", "text", "__parentId"),
+            col("refund_line_item_id", "text", "id"),
+            col("line_item_id", "text", "lineItem.id"),
+            col("quantity", "integer", "quantity"),
+            col("restock_type", "text", "restockType"),
+            col("is_restocked", "boolean", "restocked"),
+            col("location_id", "text", "location.id"),
+            col("price", "numeric", f"priceSet.{MONEY}"),
+            col("subtotal", "numeric", f"subtotalSet.{MONEY}"),
+            col("total_tax", "numeric", f"totalTaxSet.{MONEY}"),
+            col("currency_code", "text", "subtotalSet.shopMoney.currencyCode"),
+        ),
+    ),
+    Stream(
         name="fulfillment_orders",
         path=("fulfillmentOrders",),
         scope="read_merchant_managed_fulfillment_orders",
+        sweep="sweep_fulfillment_orders",
         continuations=(Continuation("lineItems", "fulfillment_order_line_items", ("fulfillmentOrder", "lineItems")),),
         page_size=100,
         extra_variables={"lineItemsFirst": 50},
@@ -371,6 +566,27 @@ STREAMS: tuple[Stream, ...] = (
             col("completed_at", "timestamptz", "completedAt"),
             col("created_at", "timestamptz", "createdAt"),
             col("updated_at", "timestamptz", "updatedAt"),
+        ),
+    ),
+    Stream(
+        name="discounts",
+        path=("discountNodes",),
+        scope="read_discounts",
+        cursor_field="discount.updatedAt",  # DiscountNode has no timestamps; each Discount type has
+        page_size=100,
+        columns=(
+            col("discount_type", "text", "discount.__typename"),
+            col("title", "text", "discount.title"),
+            col("status", "text", "discount.status"),
+            col("summary", "text", "discount.summary"),
+            col("discount_classes", "jsonb", "discount.discountClasses"),
+            col("usage_count", "integer", "discount.asyncUsageCount"),
+            col("usage_limit", "integer", "discount.usageLimit"),
+            col("codes_count", "integer", "discount.codesCount.count"),
+            col("starts_at", "timestamptz", "discount.startsAt"),
+            col("ends_at", "timestamptz", "discount.endsAt"),
+            col("created_at", "timestamptz", "discount.createdAt"),
+            col("updated_at", "timestamptz", "discount.updatedAt"),
         ),
     ),
     Stream(

@@ -179,7 +179,7 @@ DISCOUNT_FIELDS: dict[str, Any] = {
 }
 DISCOUNT_TYPES = (
     "DiscountCodeBasic", "DiscountCodeBxgy", "DiscountCodeFreeShipping", "DiscountCodeApp",
-    "DiscountAutomaticBasic", "DiscountAutomaticFreeShipping", "DiscountAutomaticApp",
+    "DiscountAutomaticBasic", "DiscountAutomaticBxgy", "DiscountAutomaticFreeShipping", "DiscountAutomaticApp",
 )  # fmt: skip
 
 

@@ -70,6 +70,17 @@ def tax_line(order: Order, amount: int) -> dict[str, Any]:
     }
 
 
+def _order_tax_lines(o: Order, info: Info, **_: Any) -> list[dict[str, Any]]:
+    """The order's tax lines: its lines' taxes summed per title and rate (one here), as REST's
+    order-level ``tax_lines`` (rest/orders.py) shows them."""
+    return [tax_line(o, o.tax)] if o.tax else []
+
+
+def _current_tax_lines(o: Order, info: Info, **_: Any) -> list[dict[str, Any]]:
+    amount = m.current_tax(info.context.store, o)
+    return [tax_line(o, amount)] if amount else []
+
+
 def line_tax_lines(li: LineItem, info: Info, first: int | None = None, **_: Any) -> list[dict[str, Any]]:
     order = info.context.store.orders[li.order_id]
     amount = m.line_tax(li)
@@ -265,6 +276,8 @@ REFUND_LINE_ITEM: dict[str, Any] = {
 
 
 ORDER_PARTS: dict[str, Any] = {
+    "taxLines": _order_tax_lines,
+    "currentTaxLines": _current_tax_lines,
     "shippingLines": _shipping_lines,
     "discountApplications": _discount_applications,
     "discountCodes": lambda o, info, **_: (

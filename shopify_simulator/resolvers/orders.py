@@ -7,7 +7,7 @@ from typing import Any
 from graphql import GraphQLResolveInfo
 
 from shopify_simulator import order_math as m
-from shopify_simulator.formatting import cents
+from shopify_simulator.formatting import cents, gid
 from shopify_simulator.store import Address, LineItem, Order
 
 Info = GraphQLResolveInfo
@@ -130,7 +130,15 @@ def _formatted(a: Address, info: Info, **_: Any) -> list[str]:
     return [line for line in lines if line]
 
 
+def _address_id(a: Address, info: Info, **_: Any) -> str:
+    """A customer's address carries its model in the gid: ``…/MailingAddress/1?model_name=CustomerAddress``,
+    as in Shopify's reference examples (``customerAddressDefault``); not captured here."""
+    suffix = f"?model_name={a.model_name}" if a.model_name else ""
+    return gid("MailingAddress", a.id) + suffix
+
+
 MAILING_ADDRESS: dict[str, Any] = {
+    "id": _address_id,
     "name": lambda a, info, **_: " ".join(p for p in (a.first_name, a.last_name) if p) or None,
     "countryCodeV2": lambda a, info, **_: a.country_code,
     "formatted": _formatted,

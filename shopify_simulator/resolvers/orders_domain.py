@@ -43,6 +43,7 @@ TABLES: dict[str, dict[str, Any]] = {
     "DiscountNode": {**order_extras.DISCOUNT_NODE, **_EVENTS},
     "BasicEvent": order_extras.BASIC_EVENT,
     **{name: order_extras.DISCOUNT_FIELDS for name in order_extras.DISCOUNT_TYPES},
+    "DiscountAutomaticBxgy": {**order_extras.DISCOUNT_FIELDS, **_EVENTS},  # the one carried as HasEvents
 }
 
 

@@ -13,7 +13,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from shopify_simulator.formatting import cents, gid, inventory_level_gid
-from shopify_simulator.store import Customer, InventoryLevel, Product, Store
+from shopify_simulator.store import Address, Customer, InventoryLevel, Product, Store
 
 
 def local_time(store: Store, epoch: int | None) -> str | None:
@@ -110,30 +110,32 @@ def deleted(record_id: int) -> dict[str, Any]:
     return {"id": record_id}
 
 
+def _customer_address(record: Customer, a: Address, default: bool) -> dict[str, Any]:
+    return {
+        "id": a.id,
+        "customer_id": record.id,
+        "first_name": a.first_name,
+        "last_name": a.last_name,
+        "company": a.company,
+        "address1": a.address1,
+        "address2": a.address2,
+        "city": a.city,
+        "province": a.province,
+        "country": a.country,
+        "zip": a.zip,
+        "phone": a.phone,
+        "name": " ".join(p for p in (a.first_name, a.last_name) if p),
+        "province_code": a.province_code,
+        "country_code": a.country_code,
+        "country_name": a.country,
+        "default": default,
+    }
+
+
 def customer(store: Store, record: Customer) -> dict[str, Any]:
     """``customers/create`` / ``customers/update``."""
-    address = None
-    if record.address is not None:
-        a = record.address
-        address = {
-            "id": a.id,
-            "customer_id": record.id,
-            "first_name": a.first_name,
-            "last_name": a.last_name,
-            "company": a.company,
-            "address1": a.address1,
-            "address2": a.address2,
-            "city": a.city,
-            "province": a.province,
-            "country": a.country,
-            "zip": a.zip,
-            "phone": a.phone,
-            "name": " ".join(p for p in (a.first_name, a.last_name) if p),
-            "province_code": a.province_code,
-            "country_code": a.country_code,
-            "country_name": a.country,
-            "default": True,
-        }
+    addresses = [_customer_address(record, a, n == 0) for n, a in enumerate(record.addresses)]
+    address = addresses[0] if addresses else None
     return {
         "id": record.id,
         "created_at": local_time(store, record.created_at),
@@ -148,7 +150,7 @@ def customer(store: Store, record: Customer) -> dict[str, Any]:
         "email": record.email,
         "phone": record.phone,
         "currency": store.shop.currency_code,
-        "addresses": [address] if address else [],
+        "addresses": addresses,
         "tax_exemptions": [],
         "admin_graphql_api_id": gid("Customer", record.id),
         "default_address": address,

@@ -11,17 +11,19 @@ import sys
 import pytest
 
 from tests.conftest import ROOT
-from tests.shopify_view import all_nodes, available_by_level
+from tests.shopify_view import all_nodes, available_by_level, list_rows
 
 pytestmark = pytest.mark.airflow
 
-RUN_CONF = {"lag_seconds": 0, "page_size": 7}  # small pages: every stream paginates
+RUN_CONF = {"lag_seconds": 0, "page_size": 7, "sweep_every_hours": 0}  # small pages: every stream paginates
 
 STAGING = [
     "shop", "locations", "products", "product_variants", "inventory_items",
     "inventory_levels", "customers", "orders", "order_line_items",
     "order_transactions", "order_refunds", "order_fulfillments", "order_shipping_lines",
     "fulfillment_orders", "draft_orders", "deletion_events",
+    "order_tax_lines", "order_line_tax_lines", "order_discount_applications", "order_line_discount_allocations",
+    "order_refund_line_items", "customer_addresses", "discounts",
 ]  # fmt: skip
 CORE = ["locations", "items", "customers", "stock", "sales_orders", "sales_order_lines"]
 
@@ -106,6 +108,7 @@ def test_first_run_lands_every_record_of_the_shop(two_runs, simulator):
         "fulfillment_orders": len(list(all_nodes(simulator, "fulfillmentOrders", "id", "includeClosed: true"))),
         "draft_orders": len(list(all_nodes(simulator, "draftOrders", "id"))),
         "deletion_events": len(list(all_nodes(simulator, "events", "id", 'query: "action:destroy"'))),
+        **list_rows(simulator),
         **{
             table: sum(len(o[field]) for o in all_nodes(simulator, "orders", f"{field} {{ id }}", first=50))
             for table, field in [
@@ -140,6 +143,7 @@ def test_every_counted_stream_reconciles_with_shopify(two_runs):
             "customers",
             "orders",
             "draft_orders",
+            "discounts",
         }
         assert all(r["matches"] for r in reconciliation.values()), reconciliation
 
@@ -168,6 +172,14 @@ def test_first_run_pushes_available_to_sell_to_shopify(two_runs):
     assert inventory["applied"] == inventory["planned"]
     assert inventory["conflict"] == inventory["failed"] == 0
     assert inventory["calls"] == -(-inventory["planned"] // 250)
+
+
+def test_every_run_sweeps_deletions_and_an_unchanged_store_has_none(two_runs):
+    for snapshot in two_runs:
+        sweeps = snapshot["report"]["sweeps"]
+        assert sweeps and all(s["status"] == "swept" and s["marked"] == 0 and s["ids"] > 0 for s in sweeps.values())
+    assert two_runs[0]["report"]["sweeps"] == two_runs[1]["report"]["sweeps"]
+    assert "Deletion sweeps" in two_runs[0]["log"]
 
 
 def test_second_run_changes_nothing(two_runs):

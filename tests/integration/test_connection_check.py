@@ -38,7 +38,8 @@ def test_missing_scopes_are_named_with_what_needs_them(monkeypatch):
         monkeypatch.setenv("AIRFLOW_CONN_SHOPIFY_NARROW", json.dumps(sim.connection()))
         ok, message = ShopifyHook("shopify_narrow").test_connection()
     assert not ok
-    assert "read_customers (needed by customers)" in message
+    assert "read_customers (needed by customers, customer_addresses)" in message
+    assert "read_discounts (needed by discounts)" in message
     assert "read_inventory (needed by inventory_items, inventory_levels)" in message
     assert "write_inventory (needed by push_inventory_levels)" in message
     assert "read_orders" not in message

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import json
 from contextlib import closing
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
+import requests
 
 from shopify_elt.ddl import ensure_schema
 from shopify_elt.extract import StreamExtractor
@@ -15,7 +17,7 @@ from shopify_elt.hooks.shopify import ShopifyHook
 from shopify_elt.load import StagingWriter
 from shopify_elt.streams import STREAMS_BY_NAME
 from shopify_elt.warehouse import connect
-from tests.shopify_view import all_nodes
+from tests.shopify_view import all_nodes, list_rows
 
 pytestmark = pytest.mark.integration
 
@@ -136,3 +138,60 @@ def test_fault_storms_are_ridden_out_with_exact_data(conn, simulator):
     assert (staged(conn, "shopify_orders"), staged(conn, "shopify_order_line_items")) == clean
     assert not armed["armed"], f"every armed fault fired: {armed}"
     assert hook.bucket.throttled_answers >= 3  # two THROTTLED answers and one 429
+
+
+LISTS = (
+    "order_tax_lines",
+    "order_line_tax_lines",
+    "order_discount_applications",
+    "order_line_discount_allocations",
+    "order_refund_line_items",
+    "customer_addresses",
+    "discounts",
+)
+
+
+def test_lists_without_ids_and_lists_of_lists_land_whole_and_a_second_run_changes_nothing(conn, simulator):
+    """Every tax line, discount application and allocation, refund line, address and discount the
+    shop shows is staged exactly once, keyed the same way on every run; the 60-line order's
+    lists and the customers' second addresses need a continuation page (addresses: 1 a page)."""
+    streams = {name: STREAMS_BY_NAME[name] for name in LISTS}
+    streams["customer_addresses"] = replace(streams["customer_addresses"], extra_variables={"addressesFirst": 1})
+    try:
+        first = {name: extractor(conn, "run-lists-1").run(stream)[name] for name, stream in streams.items()}
+        expected = list_rows(simulator)
+        assert {name: counts["inserted"] for name, counts in first.items()} == expected
+        assert all(expected.values()), expected
+        assert not any(counts["rejected"] for counts in first.values()), first
+        conn.execute("delete from ops.stream_state where shop = %s", (SHOP,))  # read it all again: same keys
+        second = {name: extractor(conn, "run-lists-2").run(stream)[name] for name, stream in streams.items()}
+        for name, counts in second.items():
+            assert (counts["inserted"], counts["updated"], counts["deleted"], counts["rejected"]) == (0, 0, 0, 0), name
+            assert counts["extracted"] == first[name]["extracted"], name
+        lines = conn.execute(
+            """select id, line_item_id, _parent_id, (_raw->>'__index')::int from staging.shopify_order_line_tax_lines
+               where _shop = %s""",
+            (SHOP,),
+        ).fetchall()
+        assert all(key == f"{line}#taxLines[{index}]" for key, line, _, index in lines)
+        owners = dict(conn.execute("select id, _parent_id from staging.shopify_order_line_items").fetchall())
+        assert all(owners.get(line) in (None, order) for _, line, order, _ in lines)  # a line's order is its parent
+        # A new order: the next (incremental) run adds its order-level and per-line tax lines.
+        variants = simulator.graphql("{ productVariants(first: 10) { nodes { sku } } }")["productVariants"]["nodes"]
+        skus = [v["sku"] for v in variants if v["sku"]][:2]
+        created = requests.post(
+            f"{simulator.base_url}/_simulator/orders", json={"line_items": [{"sku": s, "quantity": 2} for s in skus]},
+            timeout=10,
+        )  # fmt: skip
+        created.raise_for_status()
+        for name, rows in [("order_tax_lines", 1), ("order_line_tax_lines", len(skus))]:
+            counts = extractor(conn, "run-lists-3").run(streams[name])[name]
+            assert (counts["inserted"], counts["deleted"], counts["rejected"]) == (rows, 0, 0), (name, counts)
+        refunds = conn.execute(
+            "select count(*) from staging.shopify_order_refund_line_items where _shop = %s and refund_id is null",
+            (SHOP,),
+        ).fetchone()[0]
+        assert refunds == 0
+    finally:
+        for name in LISTS:
+            conn.execute(f"delete from staging.shopify_{name} where _shop = %s", (SHOP,))

@@ -7,14 +7,14 @@ from graphql import build_schema, parse, validate
 
 from shopify_elt import DEFAULT_API_VERSION
 from shopify_elt.ddl import staging_ddl
-from shopify_elt.streams import PG_TYPES, QUERY_DIR, STREAMS, STREAMS_BY_NAME, load_document
+from shopify_elt.streams import PG_TYPES, POSITION, QUERY_DIR, STREAMS, STREAMS_BY_NAME, load_document
 
 
 @pytest.mark.parametrize("stream", STREAMS, ids=lambda s: s.name)
 def test_stream_is_well_formed(stream):
     names = [c.name for c in stream.columns]
     assert len(names) == len(set(names)), "promoted columns must be unique"
-    assert not {"id", "_shop", "_raw", "_parent_id"} & set(names)
+    assert not {"id", "_shop", "_raw", "_parent_id", "_deleted_at"} & set(names)
     assert all(c.pg_type in PG_TYPES for c in stream.columns)
     assert stream.document.strip()
     if stream.parent:
@@ -22,11 +22,11 @@ def test_stream_is_well_formed(stream):
         if stream.nested_in is None:  # one query per parent, or a continuation of the parent's page
             assert "$parentId" in stream.document
         else:
-            assert f" {stream.nested_in}" in stream.document
+            assert all(f" {step}" in stream.document for step in stream.nested_path)
     if stream.is_incremental:
         assert "$query" in stream.document
         if stream.nested_in is None:  # nested lists take their window from the parent
-            cursor_column = "".join(f"_{c.lower()}" if c.isupper() else c for c in stream.cursor_field)
+            cursor_column = "".join(f"_{c.lower()}" if c.isupper() else c for c in stream.cursor_path[-1])
             assert cursor_column in names, "incremental streams promote their cursor (newest-wins merge)"
     assert stream.scope is None or stream.scope.startswith("read_")
 
@@ -51,11 +51,62 @@ def test_document_is_valid_against_shopifys_schema(real_schema, name):
     assert not errors, [e.message for e in errors]
 
 
-def test_deletions_reach_every_child_of_a_deleted_record():
+def test_deletions_mark_every_child_of_a_deleted_record_and_drop_nothing():
     from shopify_elt.deletions import statements
 
     rendered = [(subject, statement.as_string(None)) for subject, statement in statements()]
-    order_tables = {text.split()[2] for subject, text in rendered if subject == "ORDER"}
+    assert all(text.startswith("update ") and "t._deleted_at is null" in text for _, text in rendered)
+    order_tables = {text.split()[1].replace('"', "") for subject, text in rendered if subject == "ORDER"}
     children = {f"staging.shopify_{s.name}" for s in STREAMS if s.parent == "orders"}
-    assert {"staging.shopify_orders", *children} <= {t.replace('"', "") for t in order_tables}
+    assert {"staging.shopify_orders", "staging.shopify_fulfillment_orders", *children} <= order_tables
     assert any("shopify_product_variants" in text and "product_id" in text for _, text in rendered)
+
+
+def test_streams_without_deletion_events_have_a_sweep():
+    swept = {s.name for s in STREAMS if s.sweep}
+    assert {"customers", "product_variants", "inventory_levels", "locations", "fulfillment_orders"} <= swept
+
+
+def _field(selections, name: str):
+    return next(s for s in selections if (s.alias or s.name).value == name)
+
+
+@pytest.mark.parametrize("stream", [s for s in STREAMS if s.sweep], ids=lambda s: s.name)
+def test_sweep_reads_only_ids_where_the_stream_reads_its_records(stream):
+    """Same connection path as the stream (and per parent alike), ids only, no window: every id."""
+    (operation,) = parse(load_document(stream.sweep)).definitions
+    variables = {v.variable.name.value for v in operation.variable_definitions}
+    assert variables >= {"first", "after"} and "query" not in variables
+    assert ("parentId" in variables) == ("$parentId" in stream.document)
+    selection = operation
+    for key in stream.path:
+        selection = _field(selection.selection_set.selections, key)
+    nodes = _field(selection.selection_set.selections, "nodes")
+    assert [f.name.value for f in nodes.selection_set.selections] == ["id"]
+    assert {f.name.value for f in _field(selection.selection_set.selections, "pageInfo").selection_set.selections} == {
+        "hasNextPage",
+        "endCursor",
+    }
+
+
+@pytest.mark.parametrize("stream", [s for s in STREAMS if s.key is not None], ids=lambda s: s.name)
+def test_synthetic_keys_are_made_where_the_list_is_read(stream):
+    """Records without an id are keyed from the list they sit in, so only a nested stream can key
+    them, and the parts of the key are selected. A position exists only in a paginated read:
+    bulk files keep lists inline without it, so such a stream is read page by page."""
+    assert stream.nested_in is not None and stream.parent is not None
+    for part in stream.key.parts:
+        if part != POSITION:
+            assert f" {part.split('.')[-1]}" in stream.document, part
+    if stream.key.uses_position:
+        assert not stream.bulk
+
+
+@pytest.mark.parametrize(
+    "continuation", sorted({c for s in STREAMS for c in s.continuations}, key=lambda c: c.document), ids=str
+)
+def test_continuations_page_one_parent_from_a_cursor(continuation):
+    document = parse(load_document(continuation.document))
+    (operation,) = [d for d in document.definitions if d.kind == "operation_definition"]
+    assert {v.variable.name.value for v in operation.variable_definitions} == {"parentId", "first", "after"}
+    assert f" {continuation.field}(first: $first, after: $after)" in load_document(continuation.document)
