@@ -24,6 +24,7 @@ KINDS: dict[str, str] = {
     "unknown_field": "records of the next answer carry a field the schema does not have",
     "bulk_failed": "the next bulk operation FAILS after writing part of its file (partialDataUrl)",
     "bulk_truncated": "the next bulk JSONL download is cut off mid-line",
+    "bulk_slow": "the next bulk operation stays RUNNING `seconds` (param, default 60) before writing",
 }
 
 

@@ -75,6 +75,7 @@ class BulkOperations:
                 version=version,
                 group_objects=group_objects,
                 fault=self.store.faults.take("bulk_failed"),
+                stall_seconds=_stall(self.store.faults.take("bulk_slow")),
             )
             self.operations[number] = operation
             self.by_token[operation.token] = operation
@@ -183,3 +184,8 @@ class BulkOperations:
         except (KeyError, ValueError):
             zone = ZoneInfo("UTC")
         return datetime.fromtimestamp(epoch, zone).isoformat()
+
+
+def _stall(fault: dict[str, Any] | None) -> float:
+    """Seconds an armed ``bulk_slow`` fault keeps the job RUNNING before it writes (none unarmed)."""
+    return 0.0 if fault is None else float(fault.get("seconds", 60))

@@ -35,6 +35,7 @@ class BulkOperation:
     bytes_written: int = 0
     cancel_requested: bool = False
     fault: dict[str, Any] | None = field(default=None, repr=False)  # armed bulk_failed params
+    stall_seconds: float = 0.0  # armed bulk_slow: RUNNING this long before the first line
 
     @property
     def gid(self) -> str:

@@ -4,7 +4,8 @@ Lines are streamed to the operation's file page by page and the counters publish
 each page, so polls see ``objectCount``/``rootObjectCount`` grow as on Shopify. A pending
 cancel is honoured between pages. An armed ``bulk_failed`` fault stops the write part way
 (after ``lines`` lines, default half of the first page) and ends FAILED with the armed
-``error_code`` (default INTERNAL_SERVER_ERROR), leaving the prefix as partial data.
+``error_code`` (default INTERNAL_SERVER_ERROR), leaving the prefix as partial data. An armed
+``bulk_slow`` keeps it RUNNING for ``seconds`` first (a cancel still ends it promptly).
 """
 
 from __future__ import annotations
@@ -43,6 +44,8 @@ class Run:
             if self._wait(manager.start_delay):
                 return
             manager.update(op, status="RUNNING")
+            if op.stall_seconds and self._wait(op.stall_seconds):
+                return
             self._stream()
             manager.finish(op, "COMPLETED")
         except _Canceled:
