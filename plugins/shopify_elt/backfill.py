@@ -21,15 +21,16 @@ import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from itertools import chain
 from typing import Any
 
 import psycopg
 from psycopg.types.json import Jsonb
 
 from shopify_elt.bulk import BulkExport, BulkOperationFailed, BulkOperationSlow, read_jsonl
-from shopify_elt.bulk_query import TYPENAME, bulk_children, paged_children, render
+from shopify_elt.bulk_query import TYPENAME, bulk_children, paged_children, paged_heads, render
 from shopify_elt.errors import ShopifyScopeError, ShopifyServerError
-from shopify_elt.extract import StreamExtractor
+from shopify_elt.extract import PARENT_DONE, StreamExtractor
 from shopify_elt.hooks.shopify import ShopifyHook
 from shopify_elt.load import LoadCounts, StagingWriter
 from shopify_elt.records import mark_holder
@@ -38,6 +39,8 @@ from shopify_elt.streams import Stream, load_document
 log = logging.getLogger(__name__)
 
 READ_ALL_ORDERS_AGE = timedelta(days=60)
+ID_BATCH = 50
+"""Records per paged read of the children bulk cannot carry (``id:1 OR id:2 …``)."""
 ACCESS_SCOPES = load_document("access_scopes")
 
 
@@ -199,17 +202,18 @@ class Backfill:
             writers = {s.name: StagingWriter(self.conn, s, self.shop, self.run_id, read_at) for s in carried}
             routes = {t: c for c in bulk_children(stream) for t in c.node_types}
             cut = span.end
+            heads: dict[str, tuple[list[str], list[str]]] = {head: ([], []) for head in paged_heads(stream)}
             if url:
                 groups = _groups(read_jsonl(url, partial=partial))
                 last: list[dict[str, Any]] | None = None
                 for group in groups:
                     if last is not None:
-                        self._stage(stream, last, writers, routes)
+                        self._stage(stream, last, writers, routes, heads)
                     last = group
                 if last is not None and partial:
                     cut = _created(last[0]) or span.start  # its children may be cut off: read it again
                 elif last is not None:
-                    self._stage(stream, last, writers, routes)
+                    self._stage(stream, last, writers, routes, heads)
                 elif partial:
                     cut = span.start
             for writer in writers.values():
@@ -219,7 +223,12 @@ class Backfill:
             if done.length > timedelta(0):
                 extractor = StreamExtractor(self.hook, self.conn, self.shop, self.run_id)
                 for child in paged_children(stream):
-                    result.add(extractor.stage(child, extractor.records(child, done.search())))
+                    holders, empty = heads[child.nested_path[0]]
+                    records = chain(
+                        *(extractor.records(child, _among(done, batch)) for batch in _batches(holders, ID_BATCH)),
+                        ((record_id, PARENT_DONE) for record_id in empty),  # an empty list replaces the set too
+                    )
+                    result.add(extractor.stage(child, records))
             self._progress(stream, window, cut, result)
         return cut
 
@@ -229,6 +238,7 @@ class Backfill:
         group: list[dict[str, Any]],
         writers: dict[str, StagingWriter],
         routes: dict[str, Stream],
+        heads: dict[str, tuple[list[str], list[str]]],
     ) -> None:
         """One root record and its children: lists inline in its line (transactions, tax lines),
         connection nodes on the lines after it (line items, shipping lines, discount
@@ -237,9 +247,12 @@ class Backfill:
         root.pop(TYPENAME, None)
         children = bulk_children(stream)
         inline = {c.name: root.pop(c.nested_in, None) for c in children if _inline_in(c, None)}
+        markers = {head: root.pop(head, None) for head in heads}
         if not writers[stream.name].add(root):
             return  # rejected: its children have no parent to join
         parent_id = root["id"]
+        for head, marker in markers.items():
+            heads[head][0 if marker else 1].append(parent_id)
         for child in children:
             if child.name in inline:
                 self._add_list(child, inline[child.name], parent_id, parent_id, writers)
@@ -321,6 +334,17 @@ def _inline_in(child: Stream, holder: Stream | None) -> bool:
     if holder is None:
         return len(path) == 1
     return len(path) == 2 and path[0] == (holder.embedded_as or holder.nested_in)
+
+
+def _batches(items: list[str], size: int) -> Iterator[list[str]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _among(span: Span, gids: list[str]) -> str:
+    """Search terms for the records of ``gids`` (within ``span``, which keeps the scan narrow)."""
+    ids = " OR ".join(f"id:{gid.rsplit('/', 1)[-1]}" for gid in gids)
+    return f"{span.search()} AND ({ids})"
 
 
 def _groups(lines: Iterator[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:

@@ -46,6 +46,13 @@ def paged_children(stream: Stream) -> tuple[Stream, ...]:
     return tuple(s for s in STREAMS if s.parent == stream.name and s.nested_in and not s.bulk)
 
 
+def paged_heads(stream: Stream) -> tuple[str, ...]:
+    """The fields holding the paged children (``refunds``, ``fulfillments``). The bulk query
+    selects each as ``{ __typename }`` only, so the file says which records have any: the
+    paged reads then ask for those records alone instead of the whole window."""
+    return tuple(dict.fromkeys(c.nested_path[0] for c in paged_children(stream)))
+
+
 def render(stream: Stream, search: str, sort_key: str = "CREATED_AT") -> str:
     """The bulk query of ``stream`` and its bulk children for the records matching ``search``."""
     if not stream.bulk or stream.parent is not None or len(stream.path) != 1:
@@ -60,6 +67,17 @@ def render(stream: Stream, search: str, sort_key: str = "CREATED_AT") -> str:
         head = child.nested_path[0]
         selections = _merge(selections, [s for s in _nodes(child_root).selections if _name(s) == head])
         fragments.update(child_fragments)
+    typename = FieldNode(name=NameNode(value=TYPENAME), arguments=(), directives=())
+    markers = [
+        FieldNode(
+            name=NameNode(value=head),
+            arguments=(),
+            directives=(),
+            selection_set=SelectionSetNode(selections=(typename,)),
+        )
+        for head in paged_heads(stream)
+    ]
+    selections = _merge(selections, markers)
     arguments = [a for a in root.arguments if a.name.value not in PAGING_ARGUMENTS | {"query", "sortKey"}]
     arguments += [
         ArgumentNode(name=NameNode(value="query"), value=StringValueNode(value=search)),
