@@ -13,8 +13,10 @@
    and lines; records that cannot be imported go to `ops.rejects` with their reason.
 5. **push_inventory_levels** writes available-to-sell quantities back to Shopify with
    `inventorySetQuantities` (compare-and-set, idempotency key, batches of 250).
-6. **reconcile_counts** compares Shopify's counts (`ordersCount` …) with staging plus rejects.
+6. **reconcile_counts** compares Shopify's counts (`ordersCount` …) with staging plus rejects,
+   for records created before the run began (minus the lag).
 7. **report_run** stores the run report in `ops.sync_runs` and prints it at the end of its log.
+8. **check_reconciliation** then fails the run, with both numbers, if an exact count disagrees.
 
 One run at a time (`max_active_runs=1`): a sync finishes before the next starts.
 Connections: `shopify_default` (type *shopify*) and `warehouse_default` (PostgreSQL).
@@ -25,8 +27,10 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from airflow.sdk import Param, dag, get_current_context, task
+from airflow.sdk.exceptions import AirflowFailException
 
 from shopify_elt import tasks
+from shopify_elt.reconcile import ReconciliationMismatch
 from shopify_elt.streams import top_level_streams
 
 
@@ -90,8 +94,20 @@ def shopify_sync():
 
     @task
     def reconcile_counts() -> dict:
-        """Compare Shopify's counts (ordersCount …) with staging plus rejects."""
-        return tasks.reconcile_counts(**_conf())
+        """Compare Shopify's counts (ordersCount …) with staging plus rejects, for records
+        created before the run began (minus the lag): those every extract has seen."""
+        context = get_current_context()
+        cutoff = context["dag_run"].start_date - timedelta(seconds=context["params"]["lag_seconds"])
+        return tasks.reconcile_counts(**_conf(), created_before=cutoff)
+
+    @task
+    def check_reconciliation(reconciliation: dict) -> None:
+        """Fail the run, with both numbers, when an exact count disagrees (the report is stored
+        first). Retrying would compare the same numbers again, so the failure is final."""
+        try:
+            tasks.check_reconciliation(reconciliation)
+        except ReconciliationMismatch as mismatch:
+            raise AirflowFailException(str(mismatch)) from mismatch
 
     @task
     def build_core() -> dict:
@@ -136,7 +152,8 @@ def shopify_sync():
     swept >> reconciled  # staged counts leave out what the sweep marked deleted
     pushed = push_inventory_levels()
     core >> pushed
-    report_run(list(extracts.values()), core, pushed, reconciled, swept)
+    reported = report_run(list(extracts.values()), core, pushed, reconciled, swept)
+    reported >> check_reconciliation(reconciled)
 
 
 shopify_sync()

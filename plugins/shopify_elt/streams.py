@@ -291,6 +291,7 @@ STREAMS: tuple[Stream, ...] = (
             col("first_name", "text", "firstName"),
             col("last_name", "text", "lastName"),
             col("zip", "text", "defaultAddress.zip"),
+            col("created_at", "timestamptz", "createdAt"),
             col("updated_at", "timestamptz", "updatedAt"),
         ),
     ),

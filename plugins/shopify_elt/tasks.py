@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import logging
 from contextlib import closing
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from shopify_elt.ddl import ensure_schema
 from shopify_elt.extract import StreamExtractor
 from shopify_elt.hooks.shopify import ShopifyHook
-from shopify_elt.reconcile import reconcile
+from shopify_elt.reconcile import ReconciliationMismatch, mismatches, reconcile
 from shopify_elt.report import (
     core_totals,
     format_report,
@@ -94,11 +94,21 @@ def sweep_deletions(
         return {"sweeps": sweeper.run_all(), "api": api_usage(hook)}
 
 
-def reconcile_counts(shopify_conn_id: str, warehouse_conn_id: str, run_id: str) -> dict[str, Any]:
+def reconcile_counts(
+    shopify_conn_id: str, warehouse_conn_id: str, run_id: str, created_before: datetime | None = None
+) -> dict[str, Any]:
     """Shopify's counts against staging (+ rejects), per counted stream."""
     hook = ShopifyHook(shopify_conn_id)
     with closing(connect(warehouse_conn_id)) as conn:
-        return {"reconciliation": reconcile(hook, conn, hook.settings.shop_domain), "api": api_usage(hook)}
+        result = reconcile(hook, conn, hook.settings.shop_domain, created_before)
+    return {"reconciliation": result, "api": api_usage(hook)}
+
+
+def check_reconciliation(reconciliation: dict[str, Any]) -> None:
+    """Fail (after the report is stored) when an exact count of Shopify's differs from staging's."""
+    problems = mismatches(reconciliation.get("reconciliation", {}))
+    if problems:
+        raise ReconciliationMismatch("; ".join(problems))
 
 
 def build(shopify_conn_id: str, warehouse_conn_id: str, run_id: str) -> dict[str, int]:

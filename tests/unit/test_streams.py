@@ -92,14 +92,15 @@ def test_sweep_reads_only_ids_where_the_stream_reads_its_records(stream):
 @pytest.mark.parametrize("stream", [s for s in STREAMS if s.key is not None], ids=lambda s: s.name)
 def test_synthetic_keys_are_made_where_the_list_is_read(stream):
     """Records without an id are keyed from the list they sit in, so only a nested stream can key
-    them, and the parts of the key are selected. A position exists only in a paginated read:
-    bulk files keep lists inline without it, so such a stream is read page by page."""
+    them, and the parts of the key are selected. A position is the index in a list, which a bulk
+    file keeps inline as an array; a connection's nodes go to lines of their own, so a
+    position-keyed stream in a bulk file must be a plain list (no ``node_types``)."""
     assert stream.nested_in is not None and stream.parent is not None
     for part in stream.key.parts:
         if part != POSITION:
             assert f" {part.split('.')[-1]}" in stream.document, part
-    if stream.key.uses_position:
-        assert not stream.bulk
+    if stream.key.uses_position and stream.bulk:
+        assert not stream.node_types
 
 
 @pytest.mark.parametrize(
