@@ -50,7 +50,15 @@ class Context:
         records = getattr(self.store, resource.attribute)
         render = records.__getitem__ if hasattr(records, "row") else None
         fetch = self.store.row_getter(resource.attribute)
-        return paginate(index, fetch, matcher, args, render, narrow.bounds(expr, sort_key, index))
+        window = narrow.bounds(expr, sort_key, index)
+        if window is None:  # another sorted field may narrow it: skip ids outside its range unrendered
+            allowed = narrow.candidates(
+                expr, sort_key, list(resource.sort_keys),
+                lambda key: self.store.index(resource.attribute, key, resource.sort_keys[key]),
+            )  # fmt: skip
+            if allowed is not None:
+                fetch = _only(fetch, allowed)
+        return paginate(index, fetch, matcher, args, render, window)
 
     def nested(self, name: str, records: list[Any], args: dict[str, Any], sort_key: str = "ID") -> dict[str, Any]:
         """A connection over a parent's children (Order.lineItems, Location.inventoryLevels …)."""
@@ -110,3 +118,8 @@ class Context:
         lo, hi = narrow.bounds(expr, sort_key, index) or (0, len(index))
         fetch = self.store.row_getter(resource.attribute)
         return (fetch(index[i][1]) for i in range(lo, hi))
+
+
+def _only(fetch: Callable[[int], Any], allowed: set[int]) -> Callable[[int], Any]:
+    """``fetch`` for the ids in ``allowed``; ``None`` (no match) for the others."""
+    return lambda record_id: fetch(record_id) if record_id in allowed else None

@@ -52,6 +52,25 @@ def bounds(expr: search.Node | None, sort_key: str, index: Sequence[tuple[Any, i
     return lo, max(lo, hi)
 
 
+def candidates(expr: search.Node | None, sort_key: str, sort_keys: Sequence[str], index_for: Any) -> set[int] | None:
+    """Ids that can match, from the narrowest range on another sorted field (``created_at``
+    bounds of a walk sorted by ``UPDATED_AT``), or ``None`` when no other index narrows ``expr``.
+    The walk then skips every other id without rendering its row."""
+    fields = {t.field for t in terms(expr)}
+    best: tuple[int, Sequence[tuple[Any, int]], tuple[int, int]] | None = None
+    for key in sort_keys:
+        if key == sort_key or SORT_FIELDS.get(key) not in fields:
+            continue
+        index = index_for(key)
+        found = bounds(expr, key, index)
+        if found is not None and (best is None or found[1] - found[0] < best[0]):
+            best = (found[1] - found[0], index, found)
+    if best is None:
+        return None
+    _, index, (lo, hi) = best
+    return {record_id for _, record_id in index[lo:hi]}
+
+
 def sort_key_for(expr: search.Node | None, sort_keys: Sequence[str]) -> str | None:
     """A sort key whose index can narrow `expr` (for counting), if any."""
     fields = {t.field for t in terms(expr)}
