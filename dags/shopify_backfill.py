@@ -30,16 +30,6 @@ from shopify_elt import backfill_tasks, tasks
 from shopify_elt.backfill_tasks import BACKFILL_STREAMS
 
 
-def _conf() -> dict:
-    context = get_current_context()
-    params = context["params"]
-    return {
-        "shopify_conn_id": params["shopify_conn_id"],
-        "warehouse_conn_id": params["warehouse_conn_id"],
-        "run_id": context["run_id"],
-    }
-
-
 @dag(
     dag_id="shopify_backfill",
     # Data intervals (not Airflow 3's default cron *trigger*): each run owns one month of history.
@@ -72,7 +62,7 @@ def shopify_backfill():
     @task
     def prepare_warehouse() -> None:
         """Create or evolve the warehouse schemas."""
-        tasks.prepare_warehouse(_conf()["warehouse_conn_id"])
+        tasks.prepare_warehouse(tasks.run_conf()["warehouse_conn_id"])
 
     @task
     def plan_windows() -> list[dict[str, str]]:
@@ -93,12 +83,12 @@ def shopify_backfill():
     def backfill_window(job: dict[str, str]) -> dict:
         """One stream's window through bulk operations."""
         minutes = get_current_context()["params"]["job_timeout_minutes"]
-        return backfill_tasks.backfill_window(job, **_conf(), job_timeout_minutes=minutes)
+        return backfill_tasks.backfill_window(job, **tasks.run_conf(), job_timeout_minutes=minutes)
 
     @task
     def report_backfill(results: list[dict]) -> dict:
         """Store and print what the windows loaded."""
-        return backfill_tasks.report(list(results), **_conf())
+        return backfill_tasks.report(list(results), **tasks.run_conf())
 
     planned = plan_windows()
     prepare_warehouse() >> planned

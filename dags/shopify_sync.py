@@ -34,17 +34,6 @@ from shopify_elt.reconcile import ReconciliationMismatch
 from shopify_elt.streams import top_level_streams
 
 
-def _conf() -> dict:
-    """The run's params plus its run id: what every task needs."""
-    context = get_current_context()
-    params = context["params"]
-    return {
-        "shopify_conn_id": params["shopify_conn_id"],
-        "warehouse_conn_id": params["warehouse_conn_id"],
-        "run_id": context["run_id"],
-    }
-
-
 @dag(
     dag_id="shopify_sync",
     schedule="@hourly",
@@ -72,7 +61,7 @@ def shopify_sync():
     @task
     def prepare_warehouse() -> None:
         """Create or evolve the warehouse schemas."""
-        tasks.prepare_warehouse(_conf()["warehouse_conn_id"])
+        tasks.prepare_warehouse(tasks.run_conf()["warehouse_conn_id"])
 
     @task
     def extract_stream(stream_name: str) -> dict:
@@ -80,7 +69,7 @@ def shopify_sync():
         params = get_current_context()["params"]
         return tasks.extract(
             stream_name,
-            **_conf(),
+            **tasks.run_conf(),
             overlap_minutes=params["overlap_minutes"],
             lag_seconds=params["lag_seconds"],
             page_size=params["page_size"],
@@ -90,7 +79,9 @@ def shopify_sync():
     def sweep_deletions() -> dict:
         """Mark staged rows whose id Shopify no longer lists (streams without destroy events)."""
         params = get_current_context()["params"]
-        return tasks.sweep_deletions(**_conf(), every_hours=params["sweep_every_hours"], page_size=params["page_size"])
+        return tasks.sweep_deletions(
+            **tasks.run_conf(), every_hours=params["sweep_every_hours"], page_size=params["page_size"]
+        )
 
     @task
     def reconcile_counts() -> dict:
@@ -98,7 +89,7 @@ def shopify_sync():
         created before the run began (minus the lag): those every extract has seen."""
         context = get_current_context()
         cutoff = context["dag_run"].start_date - timedelta(seconds=context["params"]["lag_seconds"])
-        return tasks.reconcile_counts(**_conf(), created_before=cutoff)
+        return tasks.reconcile_counts(**tasks.run_conf(), created_before=cutoff)
 
     @task
     def check_reconciliation(reconciliation: dict) -> None:
@@ -112,12 +103,12 @@ def shopify_sync():
     @task
     def build_core() -> dict:
         """Build the core schema from staging (one transaction)."""
-        return tasks.build(**_conf())
+        return tasks.build(**tasks.run_conf())
 
     @task
     def push_inventory_levels() -> dict:
         """Push available-to-sell quantities that differ from Shopify's."""
-        return tasks.push_inventory(**_conf(), dry_run=get_current_context()["params"]["dry_run"])
+        return tasks.push_inventory(**tasks.run_conf(), dry_run=get_current_context()["params"]["dry_run"])
 
     @task
     def report_run(
@@ -125,7 +116,7 @@ def shopify_sync():
     ) -> dict:
         """Store and print the run report."""
         return tasks.report(
-            **_conf(),
+            **tasks.run_conf(),
             dag_id="shopify_sync",
             extract_results=extract_results,
             core_changed=core_changed,

@@ -6,6 +6,7 @@ time, before any test module imports Airflow.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import pathlib
@@ -95,3 +96,18 @@ def airflow_db():
     from airflow.utils import db
 
     db.initdb()
+
+
+@contextlib.contextmanager
+def private_simulator(conn_id: str, seed: int, orders: int, extra: list[str] | None = None):
+    """A simulator of a module's own, as the Airflow connection ``conn_id``: for tests that change
+    the shop (which other modules count) or need a differently seeded one."""
+    from shopify_simulator.process import SimulatorProcess
+
+    token = f"shpat_{conn_id}_{uuid.uuid4().hex}"
+    with (
+        SimulatorProcess(seed=seed, orders=orders, token=token, extra=extra) as process,
+        pytest.MonkeyPatch.context() as patch,
+    ):
+        patch.setenv(f"AIRFLOW_CONN_{conn_id.upper()}", json.dumps(process.connection()))
+        yield process

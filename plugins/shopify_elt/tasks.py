@@ -31,6 +31,19 @@ from shopify_elt.warehouse import connect
 log = logging.getLogger(__name__)
 
 
+def run_conf() -> dict[str, str]:
+    """The running task's connection ids (from the run's params) and run id: what every task needs."""
+    from airflow.sdk import get_current_context
+
+    context = get_current_context()
+    params = context["params"]
+    return {
+        "shopify_conn_id": params["shopify_conn_id"],
+        "warehouse_conn_id": params["warehouse_conn_id"],
+        "run_id": context["run_id"],
+    }
+
+
 def shop_of(shopify_conn_id: str) -> str:
     """The shop domain that tags every row of this connection's shop."""
     return ShopifyHook(shopify_conn_id).settings.shop_domain

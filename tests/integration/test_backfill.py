@@ -7,8 +7,6 @@ must leave the hourly watermark alone.
 
 from __future__ import annotations
 
-import json
-import os
 import uuid
 from contextlib import closing
 from datetime import UTC, datetime, timedelta
@@ -25,6 +23,7 @@ from shopify_elt.hooks.shopify import ShopifyHook
 from shopify_elt.streams import STREAMS, STREAMS_BY_NAME
 from shopify_elt.warehouse import connect
 from tests.cleanup import forget_shops
+from tests.conftest import private_simulator
 from tests.shopify_view import all_nodes
 
 pytestmark = pytest.mark.integration
@@ -32,7 +31,6 @@ pytestmark = pytest.mark.integration
 ORDERS = STREAMS_BY_NAME["orders"]
 ORDER_STREAMS = [s for s in STREAMS if s.name == "orders" or s.parent == "orders"]
 HISTORY_DAYS = 730
-TOKEN = "shpat_history_" + uuid.uuid4().hex
 PREFIX = f"bf{uuid.uuid4().hex[:6]}"
 """Every shop these tests stage starts with it, and is removed at the end of the module."""
 
@@ -40,13 +38,8 @@ PREFIX = f"bf{uuid.uuid4().hex[:6]}"
 @pytest.fixture(scope="module")
 def history():
     """A store whose 160 orders were placed over two years."""
-    from shopify_simulator.process import SimulatorProcess
-
-    extra = ["--history-days", str(HISTORY_DAYS)]
-    with SimulatorProcess(seed=11, orders=160, token=TOKEN, extra=extra) as sim:
-        os.environ["AIRFLOW_CONN_SHOPIFY_HISTORY"] = json.dumps(sim.connection())
+    with private_simulator("shopify_history", seed=11, orders=160, extra=["--history-days", str(HISTORY_DAYS)]) as sim:
         yield sim
-    os.environ.pop("AIRFLOW_CONN_SHOPIFY_HISTORY", None)
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -172,15 +165,13 @@ def test_a_killed_run_resumes_after_its_last_commit_and_ends_identical(conn, his
     assert {s.name: rows(conn, s.table, shop) for s in ORDER_STREAMS} == reference
 
 
-def test_old_orders_without_read_all_orders_are_refused_with_the_reason(warehouse_url, monkeypatch):
-    from shopify_simulator.process import SimulatorProcess
+def test_old_orders_without_read_all_orders_are_refused_with_the_reason(warehouse_url):
     from shopify_simulator.seed import DEFAULT_SCOPES
 
     scopes = ",".join(s for s in DEFAULT_SCOPES if s != "read_all_orders")
     extra = ["--history-days", "365", "--scopes", scopes]
-    with SimulatorProcess(seed=3, orders=40, token=TOKEN, extra=extra) as sim, closing(connect()) as conn:
+    with private_simulator("shopify_history", seed=3, orders=40, extra=extra), closing(connect()) as conn:
         ensure_schema(conn)
-        monkeypatch.setenv("AIRFLOW_CONN_SHOPIFY_HISTORY", json.dumps(sim.connection()))
         shop = f"{PREFIX}-scopes"
         now = datetime.now(UTC)
         with pytest.raises(ShopifyScopeError, match="read_all_orders"):

@@ -4,7 +4,6 @@ private simulator and into the real PostgreSQL; then the core build ignores what
 
 from __future__ import annotations
 
-import json
 import uuid
 from contextlib import closing
 from datetime import UTC, datetime, timedelta
@@ -22,7 +21,7 @@ from shopify_elt.streams import STREAMS, STREAMS_BY_NAME, load_document
 from shopify_elt.sweep import DeletionSweeper, swept_streams
 from shopify_elt.transform import build_core
 from shopify_elt.warehouse import connect, run_file
-from shopify_simulator.process import SimulatorProcess
+from tests.conftest import private_simulator
 from tests.shopify_view import available_by_level
 
 pytestmark = pytest.mark.integration
@@ -38,11 +37,7 @@ CORE_STREAMS = (
 @pytest.fixture(scope="module")
 def sim():
     """A simulator of its own: these tests delete records, which other modules count."""
-    with (
-        SimulatorProcess(seed=5, orders=12, token="shpat_del_" + uuid.uuid4().hex) as process,
-        pytest.MonkeyPatch.context() as patch,
-    ):
-        patch.setenv(f"AIRFLOW_CONN_{CONN_ID.upper()}", json.dumps(process.connection()))
+    with private_simulator(CONN_ID, seed=5, orders=12) as process:
         yield process
 
 

@@ -6,8 +6,6 @@ them (a new order, an edited one, a cancellation, a renamed product, a customer'
 
 from __future__ import annotations
 
-import json
-import uuid
 from contextlib import closing
 from datetime import timedelta
 
@@ -19,8 +17,8 @@ from shopify_elt.extract import StreamExtractor
 from shopify_elt.hooks.shopify import ShopifyHook
 from shopify_elt.streams import STREAMS_BY_NAME
 from shopify_elt.warehouse import connect
-from shopify_simulator.process import SimulatorProcess
 from tests.cleanup import forget_shops
+from tests.conftest import private_simulator
 
 pytestmark = pytest.mark.integration
 
@@ -32,11 +30,7 @@ STREAMS = ("products", "product_variants", "customers", "orders", "order_transac
 @pytest.fixture(scope="module")
 def sim():
     """A simulator of its own: these tests change the shop, which other modules count."""
-    with (
-        SimulatorProcess(seed=9, orders=25, token="shpat_inc_" + uuid.uuid4().hex) as process,
-        pytest.MonkeyPatch.context() as patch,
-    ):
-        patch.setenv(f"AIRFLOW_CONN_{CONN_ID.upper()}", json.dumps(process.connection()))
+    with private_simulator(CONN_ID, seed=9, orders=25) as process:
         yield process
 
 
