@@ -223,6 +223,9 @@ class Backfill:
             if done.length > timedelta(0):
                 extractor = StreamExtractor(self.hook, self.conn, self.shop, self.run_id)
                 for child in paged_children(stream):
+                    if child.nested_path[0] not in heads:
+                        result.add(extractor.stage(child, extractor.records(child, done.search())))
+                        continue
                     holders, empty = heads[child.nested_path[0]]
                     records = chain(
                         *(extractor.records(child, _among(done, batch)) for batch in _batches(holders, ID_BATCH)),

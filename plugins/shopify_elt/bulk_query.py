@@ -47,10 +47,17 @@ def paged_children(stream: Stream) -> tuple[Stream, ...]:
 
 
 def paged_heads(stream: Stream) -> tuple[str, ...]:
-    """The fields holding the paged children (``refunds``, ``fulfillments``). The bulk query
+    """The plain lists holding paged children (``refunds``, ``fulfillments``). The bulk query
     selects each as ``{ __typename }`` only, so the file says which records have any: the
-    paged reads then ask for those records alone instead of the whole window."""
-    return tuple(dict.fromkeys(c.nested_path[0] for c in paged_children(stream)))
+    paged reads then ask for those records alone instead of the whole window. (A connection
+    cannot be selected that cheaply in bulk; children under one are read for the whole window.)"""
+    heads = []
+    for child in paged_children(stream):
+        head = child.nested_path[0]
+        field = next(s for s in _nodes(_root_field(parse(child.document))[0]).selections if _name(s) == head)
+        if not any(_name(s) == "nodes" for s in field.selection_set.selections):  # a list, not a connection
+            heads.append(head)
+    return tuple(dict.fromkeys(heads))
 
 
 def render(stream: Stream, search: str, sort_key: str = "CREATED_AT") -> str:

@@ -10,7 +10,7 @@ from graphql import build_schema, parse, validate
 from shopify_elt import DEFAULT_API_VERSION
 from shopify_elt.backfill import Span, plan_spans
 from shopify_elt.backfill_tasks import BACKFILL_STREAMS
-from shopify_elt.bulk_query import bulk_children, paged_children, render
+from shopify_elt.bulk_query import bulk_children, paged_children, paged_heads, render
 from shopify_elt.streams import STREAMS, STREAMS_BY_NAME
 from tests.conftest import ROOT
 
@@ -33,6 +33,8 @@ def test_bulk_query_follows_shopifys_bulk_rules(name):
     assert len(text.encode()) < 65_535
     connections = text.count("edges {")
     assert connections <= 5, "Bulk queries cannot contain more than 5 connections."
+    for head in paged_heads(STREAMS_BY_NAME[name]):  # the markers are plain lists: no connection in them
+        assert re.search(rf"\b{head} {{\s*__typename\s*}}", text), head
 
 
 @pytest.mark.parametrize("name", BACKFILL_STREAMS)
