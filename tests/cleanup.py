@@ -6,17 +6,19 @@ from psycopg import sql
 
 from shopify_elt.streams import STREAMS
 
-OPS_TABLES = {"stream_state": "shop", "rejects": "shop", "backfill_windows": "shop", "sync_runs": "shop"}
+OPS_TABLES = ("stream_state", "rejects", "backfill_windows", "sync_runs", "deletion_sweeps", "inventory_pushes")
+CORE_TABLES = ("sales_orders", "items", "customers", "locations")  # in this order (lines go with their order)
 
 
 def forget_shops(conn, pattern: str) -> None:
-    """Delete every staging and ops row of the shops matching the LIKE ``pattern``."""
+    """Delete every staging, core and ops row of the shops matching the LIKE ``pattern``."""
     for stream in STREAMS:
         conn.execute(
             sql.SQL("delete from {} where _shop like %s").format(sql.Identifier("staging", stream.table)), (pattern,)
         )
-    for table, column in OPS_TABLES.items():
-        conn.execute(
-            sql.SQL("delete from {} where {} like %s").format(sql.Identifier("ops", table), sql.Identifier(column)),
-            (pattern,),
-        )
+    conn.execute(
+        "delete from core.stock using core.items as i where i.item_id = stock.item_id and i.shop like %s", (pattern,)
+    )
+    for schema, tables in (("core", CORE_TABLES), ("ops", OPS_TABLES)):
+        for table in tables:
+            conn.execute(sql.SQL("delete from {} where shop like %s").format(sql.Identifier(schema, table)), (pattern,))

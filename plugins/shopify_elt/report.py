@@ -60,6 +60,8 @@ def format_report(report: dict[str, Any]) -> str:
         changed = report["core"].get(table, 0)
         total = report.get("core_totals", {}).get(table, "?")
         lines.append(f"  {table:<20}{changed:>10} / {total}")
+    for reason, count in (report.get("skipped") or {}).items():
+        lines.append(f"  skipped by the import rules: {count} orders — {reason}")
     inv = report["inventory"]
     lines += [
         "",
@@ -91,6 +93,17 @@ def format_report(report: dict[str, Any]) -> str:
         f"{api.get('throttled_answers', 0):g} throttled answers, {api.get('seconds_waited', 0):.1f}s paced"
     )
     return "\n".join(lines)
+
+
+def skipped_orders(conn: psycopg.Connection, shop: str) -> dict[str, int]:
+    """Web orders the import rules leave out on purpose (archived, test, channel …), per reason."""
+    with conn.cursor() as cur:
+        cur.execute(
+            """select skip_reason, count(*) from core.sales_order_candidates
+               where shop = %s and skip_reason is not null group by 1 order by 1""",
+            (shop,),
+        )
+        return dict(cur.fetchall())
 
 
 def core_totals(conn: psycopg.Connection, shop: str) -> dict[str, int]:

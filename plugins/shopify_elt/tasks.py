@@ -21,6 +21,7 @@ from shopify_elt.report import (
     merge_extract_results,
     rejects_by_stage,
     save_report,
+    skipped_orders,
 )
 from shopify_elt.reverse.inventory import InventoryPusher
 from shopify_elt.streams import STREAMS_BY_NAME
@@ -160,6 +161,7 @@ def report(
             "streams": streams,
             "core": core_changed,
             "core_totals": core_totals(conn, shop),
+            "skipped": skipped_orders(conn, shop),
             "inventory": push_result["inventory"],
             "rejects": rejects_by_stage(conn, shop, run_id),
             "reconciliation": reconciliation["reconciliation"],

@@ -17,10 +17,11 @@ from shopify_elt.extract import StreamExtractor
 from shopify_elt.hooks.shopify import ShopifyHook
 from shopify_elt.load import StagingWriter
 from shopify_elt.retry import RetryPolicy
-from shopify_elt.streams import STREAMS, STREAMS_BY_NAME, load_document
+from shopify_elt.streams import STREAMS_BY_NAME, load_document
 from shopify_elt.sweep import DeletionSweeper, swept_streams
 from shopify_elt.transform import build_core
 from shopify_elt.warehouse import connect, run_file
+from tests.cleanup import forget_shops
 from tests.conftest import private_simulator
 from tests.shopify_view import available_by_level
 
@@ -50,18 +51,7 @@ def conn(warehouse_url, sim):
             extract(connection, name, "run-0")
         build_core(connection, SHOP, "run-0")
         yield connection
-        forget(connection, SHOP)
-
-
-def forget(conn, shop: str) -> None:
-    """Remove the shop's rows (the e2e tests count whole tables)."""
-    for stream in STREAMS:
-        conn.execute(f"delete from staging.{stream.table} where _shop = %s", (shop,))
-    conn.execute("delete from core.stock using core.items as i where i.item_id = stock.item_id and i.shop = %s", [shop])
-    for table in ("sales_orders", "items", "customers", "locations"):
-        conn.execute(f"delete from core.{table} where shop = %s", (shop,))
-    for table in ("stream_state", "deletion_sweeps", "rejects", "inventory_pushes"):
-        conn.execute(f"delete from ops.{table} where shop = %s", (shop,))
+        forget_shops(connection, SHOP)
 
 
 def extract(conn, stream: str, run: str) -> dict:
@@ -320,4 +310,4 @@ def test_a_mark_is_cleared_only_by_a_read_after_it(warehouse_url):
             assert stage({**record, "firstName": "Ada L.", "updatedAt": "2026-01-02T00:00:00Z"})["updated"] == 1
             assert state() == ("Ada L.", None)
         finally:
-            forget(connection, shop)
+            forget_shops(connection, shop)

@@ -1,9 +1,14 @@
--- core.sales_orders: every order that passes core.sales_order_candidates; the web order
--- number (Shopify's order name, e.g. #1001) is kept in its own column. An order Shopify deleted
--- is history: its sales order and lines stay, marked with the deletion time, and are not updated.
+-- core.sales_orders: every order that passes core.sales_order_candidates (neither skipped by the
+-- import rules nor rejected); the web order number (Shopify's order name, e.g. #1001) is kept in
+-- its own column. The transaction type and the hold are decided once, at import: afterwards the
+-- back office owns them (it releases holds), while Shopify's statuses and the mapped order
+-- status follow the web order. An order Shopify deleted is history: its sales order and lines
+-- stay, marked with the deletion time, and are not updated.
 insert into core.sales_orders (
     shop, shopify_order_id, web_order_number, customer_id, status, order_date,
-    currency_code, total, tax, freight, ship_to_state, ship_to_country
+    currency_code, total, tax, freight, ship_to_state, ship_to_country,
+    sales_channel, financial_status, fulfillment_status, order_status, secondary_status,
+    transaction_type, on_hold, hold_reason
 )
 select
     c.shop,
@@ -17,10 +22,18 @@ select
     c.tax,
     c.freight,
     c.ship_to_state,
-    c.ship_to_country
+    c.ship_to_country,
+    c.sales_channel,
+    c.financial_status,
+    c.fulfillment_status,
+    c.order_status,
+    c.secondary_status,
+    c.transaction_type,
+    c.on_hold,
+    c.hold_reason
 from core.sales_order_candidates as c
 left join core.customers as cu on cu.shop = c.shop and cu.shopify_customer_id = c.shopify_customer_id
-where c.shop = %(shop)s and c.reject_reason is null
+where c.shop = %(shop)s and c.skip_reason is null and c.reject_reason is null
 on conflict (shop, shopify_order_id) do update
 set
     web_order_number = excluded.web_order_number,
@@ -33,15 +46,23 @@ set
     freight = excluded.freight,
     ship_to_state = excluded.ship_to_state,
     ship_to_country = excluded.ship_to_country,
+    sales_channel = excluded.sales_channel,
+    financial_status = excluded.financial_status,
+    fulfillment_status = excluded.fulfillment_status,
+    order_status = excluded.order_status,
+    secondary_status = excluded.secondary_status,
     deleted_at = excluded.deleted_at
 where (core.sales_orders.web_order_number, core.sales_orders.customer_id, core.sales_orders.status,
        core.sales_orders.order_date, core.sales_orders.currency_code, core.sales_orders.total,
        core.sales_orders.tax, core.sales_orders.freight, core.sales_orders.ship_to_state,
-       core.sales_orders.ship_to_country, core.sales_orders.deleted_at)
+       core.sales_orders.ship_to_country, core.sales_orders.sales_channel,
+       core.sales_orders.financial_status, core.sales_orders.fulfillment_status,
+       core.sales_orders.order_status, core.sales_orders.secondary_status, core.sales_orders.deleted_at)
     is distinct from (excluded.web_order_number, excluded.customer_id, excluded.status,
                       excluded.order_date, excluded.currency_code, excluded.total, excluded.tax,
                       excluded.freight, excluded.ship_to_state, excluded.ship_to_country,
-                      excluded.deleted_at);
+                      excluded.sales_channel, excluded.financial_status, excluded.fulfillment_status,
+                      excluded.order_status, excluded.secondary_status, excluded.deleted_at);
 
 update core.sales_orders as so
 set deleted_at = o._deleted_at

@@ -95,3 +95,31 @@ alter table core.sales_orders add column if not exists deleted_at timestamptz;
 -- A SKU is unique among live items: the SKU of a deleted variant may be given to a new one.
 alter table core.items drop constraint if exists items_shop_sku_key;
 create unique index if not exists items_live_sku on core.items (shop, sku) where deleted_at is null;
+
+-- The order-import settings and the web-status mapping, replaced from include/mappings/*.csv at
+-- every build (versioned with the project, changed without touching code).
+create table if not exists core.settings (
+    setting text primary key,
+    value text not null default ''
+);
+
+create table if not exists core.order_status_rules (
+    priority integer primary key,
+    financial_status text not null,
+    fulfillment_status text not null,
+    cancelled text not null check (cancelled in ('true', 'false', '*')),
+    order_status text not null,
+    secondary_status text
+);
+
+-- What a web order became: its channel and Shopify statuses, the mapped status, the transaction
+-- type chosen at import, and the hold placed at import (the back office releases it, not us).
+alter table core.sales_orders add column if not exists sales_channel text;
+alter table core.sales_orders add column if not exists financial_status text;
+alter table core.sales_orders add column if not exists fulfillment_status text;
+alter table core.sales_orders add column if not exists order_status text not null default 'Processing';
+alter table core.sales_orders add column if not exists secondary_status text;
+alter table core.sales_orders add column if not exists transaction_type text not null default 'sales_order'
+    check (transaction_type in ('sales_order', 'ship_doc'));
+alter table core.sales_orders add column if not exists on_hold boolean not null default false;
+alter table core.sales_orders add column if not exists hold_reason text;
