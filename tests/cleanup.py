@@ -7,7 +7,8 @@ from psycopg import sql
 from shopify_elt.streams import STREAMS
 
 OPS_TABLES = ("stream_state", "rejects", "backfill_windows", "sync_runs", "deletion_sweeps", "inventory_pushes")
-CORE_TABLES = ("sales_orders", "items", "customers", "locations")  # in this order (lines go with their order)
+CORE_TABLES = ("sales_orders", "customer_links", "items", "customers", "locations")
+"""Deleted in this order: what points at a row goes first (order lines go with their order)."""
 
 
 def forget_shops(conn, pattern: str) -> None:

@@ -1,6 +1,7 @@
 """The order-import rules of the seeds (Order Time's set-up guide), each with its switch, on a
 real PostgreSQL with rows staged from the simulator: which web orders are imported and as what,
-their mapped status, holds above a total, and a changed mapping updating exactly what it affects."""
+their mapped status, holds above a total, customer matching and proxy customers, and a changed
+mapping updating exactly what it affects."""
 
 from __future__ import annotations
 
@@ -49,7 +50,8 @@ def conn(staged):
 
 
 def forget_core(conn) -> None:
-    conn.execute("delete from core.sales_orders where shop = %s", (SHOP,))
+    for table in ("sales_orders", "customer_links", "customers"):
+        conn.execute(f"delete from core.{table} where shop = %s", (SHOP,))
 
 
 @pytest.fixture()
@@ -190,3 +192,72 @@ def test_an_order_no_status_rule_covers_is_rejected_with_its_reason(conn, mappin
         ).fetchall()
     }
     assert any(r.startswith("no order status mapping for financial status") for r in reasons), reasons
+
+
+def order_customers(conn) -> dict[str, tuple[str, bool]]:
+    """Per imported order: the key of its customer and whether that is a proxy."""
+    query = """select so.shopify_order_id, cu.customer_key, cu.is_proxy from core.sales_orders as so
+               join core.customers as cu using (customer_id) where so.shop = %s"""
+    return {o: (k, p) for o, k, p in conn.execute(query, (SHOP,)).fetchall()}
+
+
+def test_by_default_every_web_customer_is_its_own_customer_with_the_default_type(conn, mappings):
+    set_setting(mappings, "default_sales_rep", "Dana")
+    build_core(conn, SHOP, "customers-default", mappings)
+    live = {r[0] for r in conn.execute("select id from staging.shopify_customers where _shop = %s", (SHOP,))}
+    links = dict(
+        conn.execute("select shopify_customer_id, customer_id from core.customer_links where shop = %s", (SHOP,))
+    )
+    assert set(links) == live and len(set(links.values())) == len(live)
+    types = set(conn.execute("select customer_type, sales_rep from core.customers where shop = %s", (SHOP,)).fetchall())
+    assert types == {("Web", "Dana")}
+    guests = staged_orders(conn, "customer_id is null")
+    for order, (_key, is_proxy) in order_customers(conn).items():
+        assert is_proxy == (order in guests)  # a guest checkout goes to its channel's proxy customer
+
+
+def test_customers_sharing_an_email_become_one(conn, mappings):
+    first, second = [
+        r[0]
+        for r in conn.execute("select id from staging.shopify_customers where _shop = %s order by id limit 2", (SHOP,))
+    ]
+    email = conn.execute("select email from staging.shopify_customers where id = %s", (first,)).fetchone()[0]
+    original = conn.execute("select email from staging.shopify_customers where id = %s", (second,)).fetchone()[0]
+    conn.execute("update staging.shopify_customers set email = upper(%s) where id = %s", (email, second))
+    try:
+        set_setting(mappings, "customer_matching", "email")
+        build_core(conn, SHOP, "customers-email", mappings)
+        links = dict(
+            conn.execute("select shopify_customer_id, customer_id from core.customer_links where shop = %s", (SHOP,))
+        )
+        assert links[first] == links[second]
+        key = conn.execute("select customer_key from core.customers where customer_id = %s", (links[first],)).fetchone()
+        assert key[0] == f"email:{email.lower()}"
+        customers = conn.execute("select count(*) from core.customers where shop = %s and not is_proxy", (SHOP,))
+        assert customers.fetchone()[0] == len(links) - 1
+    finally:
+        conn.execute("update staging.shopify_customers set email = %s where id = %s", (original, second))
+
+
+def test_name_and_billing_zip_match_customers(conn, mappings):
+    set_setting(mappings, "customer_matching", "name_zip")
+    build_core(conn, SHOP, "customers-name-zip", mappings)
+    keys = {
+        r[0] for r in conn.execute("select customer_key from core.customers where shop = %s and not is_proxy", (SHOP,))
+    }
+    assert keys and all(k.startswith(("name_zip:", "shopify:")) for k in keys)
+    assert any(k.startswith("name_zip:") for k in keys)
+
+
+def test_proxy_mode_saves_no_web_customer_and_orders_go_to_their_channels_proxy(conn, mappings):
+    set_setting(mappings, "customer_matching", "proxy")
+    build_core(conn, SHOP, "customers-proxy", mappings)
+    assert (
+        conn.execute("select count(*) from core.customers where shop = %s and not is_proxy", (SHOP,)).fetchone()[0] == 0
+    )
+    by_order = order_customers(conn)
+    assert by_order and all(is_proxy for _, is_proxy in by_order.values())
+    channels = dict(
+        conn.execute("select shopify_order_id, sales_channel from core.sales_orders where shop = %s", (SHOP,))
+    )
+    assert all(key == f"proxy:{channels[order]}" for order, (key, _) in by_order.items())

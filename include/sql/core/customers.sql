@@ -1,17 +1,23 @@
--- core.customers: every Shopify customer of the shop (matching rules come with the mapping rules).
+-- core.customers and core.customer_links, by the customer_matching rule of settings.csv:
+--   shopify_id  one customer per Shopify customer;
+--   email       Shopify customers sharing an email are one customer;
+--   name_zip    ... sharing first and last name and billing zip are one customer;
+--   proxy       no web customer is saved: each sales channel's orders go to its proxy customer.
+-- A Shopify customer without what its rule needs (no email, say) is matched by its id. Orders
+-- without a customer (guest checkouts) go to their channel's proxy customer in every mode.
+-- Customer type and sales rep are defaults given at creation; the back office owns them after.
 -- A customer Shopify deleted is never created anew; one already in core stays (sales orders
 -- point at it), marked with its deletion time.
-insert into core.customers (shop, shopify_customer_id, email, first_name, last_name, zip)
-select
-    c._shop,
-    c.id,
-    lower(c.email),
-    c.first_name,
-    c.last_name,
-    c.zip
-from staging.shopify_customers as c
-where c._shop = %(shop)s and c._deleted_at is null
-on conflict (shop, shopify_customer_id) do update
+insert into core.customers (shop, customer_key, shopify_customer_id, email, first_name, last_name, zip,
+                            customer_type, sales_rep)
+select distinct on (k.shop, k.customer_key)
+    k.shop, k.customer_key, k.shopify_customer_id, k.email, k.first_name, k.last_name, k.zip,
+    s.default_customer_type, s.default_sales_rep
+from core.customer_keys as k
+cross join core.import_settings as s
+where k.shop = %(shop)s
+order by k.shop, k.customer_key, k.shopify_customer_id
+on conflict (shop, customer_key) do update
 set
     email = excluded.email,
     first_name = excluded.first_name,
@@ -21,6 +27,31 @@ set
 where (core.customers.email, core.customers.first_name, core.customers.last_name, core.customers.zip,
        core.customers.deleted_at)
     is distinct from (excluded.email, excluded.first_name, excluded.last_name, excluded.zip, excluded.deleted_at);
+
+-- The proxy customer of every sales channel that needs one.
+insert into core.customers (shop, customer_key, first_name, last_name, customer_type, sales_rep, is_proxy)
+select distinct
+    o._shop,
+    'proxy:' || coalesce(o._raw ->> 'sourceName', 'none'),
+    'Web customers',
+    coalesce(o._raw ->> 'sourceName', 'none'),
+    s.default_customer_type,
+    s.default_sales_rep,
+    true
+from staging.shopify_orders as o
+cross join core.import_settings as s
+where o._shop = %(shop)s and o._deleted_at is null and (s.customer_matching = 'proxy' or o.customer_id is null)
+on conflict (shop, customer_key) do nothing;
+
+-- Which customer each Shopify customer became (none in proxy mode: its orders go to the proxy).
+insert into core.customer_links (shop, shopify_customer_id, customer_id)
+select k.shop, k.shopify_customer_id, cu.customer_id
+from core.customer_keys as k
+join core.customers as cu on cu.shop = k.shop and cu.customer_key = k.customer_key
+where k.shop = %(shop)s
+on conflict (shop, shopify_customer_id) do update
+set customer_id = excluded.customer_id
+where core.customer_links.customer_id is distinct from excluded.customer_id;
 
 update core.customers as cc
 set deleted_at = c._deleted_at

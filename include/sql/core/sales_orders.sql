@@ -1,6 +1,7 @@
 -- core.sales_orders: every order that passes core.sales_order_candidates (neither skipped by the
 -- import rules nor rejected); the web order number (Shopify's order name, e.g. #1001) is kept in
--- its own column. The transaction type and the hold are decided once, at import: afterwards the
+-- its own column. Its customer is the one its Shopify customer became (core/customers.sql), or
+-- its channel's proxy customer (proxy mode, guest checkouts). The transaction type and the hold are decided once, at import: afterwards the
 -- back office owns them (it releases holds), while Shopify's statuses and the mapped order
 -- status follow the web order. An order Shopify deleted is history: its sales order and lines
 -- stay, marked with the deletion time, and are not updated.
@@ -14,7 +15,10 @@ select
     c.shop,
     c.shopify_order_id,
     c.web_order_number,
-    cu.customer_id,
+    case
+        when s.customer_matching = 'proxy' then px.customer_id
+        else coalesce(l.customer_id, px.customer_id)
+    end,
     c.status,
     c.order_date,
     c.currency_code,
@@ -32,7 +36,10 @@ select
     c.on_hold,
     c.hold_reason
 from core.sales_order_candidates as c
-left join core.customers as cu on cu.shop = c.shop and cu.shopify_customer_id = c.shopify_customer_id
+cross join core.import_settings as s
+left join core.customer_links as l on l.shop = c.shop and l.shopify_customer_id = c.shopify_customer_id
+left join core.customers as px
+    on px.shop = c.shop and px.customer_key = 'proxy:' || coalesce(c.sales_channel, 'none')
 where c.shop = %(shop)s and c.skip_reason is null and c.reject_reason is null
 on conflict (shop, shopify_order_id) do update
 set

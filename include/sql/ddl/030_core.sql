@@ -123,3 +123,23 @@ alter table core.sales_orders add column if not exists transaction_type text not
     check (transaction_type in ('sales_order', 'ship_doc'));
 alter table core.sales_orders add column if not exists on_hold boolean not null default false;
 alter table core.sales_orders add column if not exists hold_reason text;
+
+-- Customer matching: a back-office customer is identified by a key that the matching rule of
+-- settings.csv makes (Shopify's id, the email, or the name and billing zip), or is the proxy
+-- customer of a sales channel. Every Shopify customer is linked to the customer it became.
+alter table core.customers add column if not exists customer_key text;
+update core.customers set customer_key = 'shopify:' || shopify_customer_id where customer_key is null;
+alter table core.customers alter column customer_key set not null;
+alter table core.customers alter column shopify_customer_id drop not null;
+alter table core.customers drop constraint if exists customers_shop_shopify_customer_id_key;
+create unique index if not exists customers_key on core.customers (shop, customer_key);
+alter table core.customers add column if not exists is_proxy boolean not null default false;
+alter table core.customers add column if not exists customer_type text;
+alter table core.customers add column if not exists sales_rep text;
+
+create table if not exists core.customer_links (
+    shop text not null,
+    shopify_customer_id text not null,
+    customer_id bigint not null references core.customers,
+    primary key (shop, shopify_customer_id)
+);

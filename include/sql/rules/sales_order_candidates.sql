@@ -1,15 +1,3 @@
--- The order-import settings of include/mappings/settings.csv as one typed row (defaults where a
--- setting is absent): which web orders are imported, and as what.
-create or replace view core.import_settings as
-select
-    coalesce(max(value) filter (where setting = 'sales_channels'), '*') as sales_channels,
-    coalesce(max(value) filter (where setting = 'financial_statuses'), '*') as financial_statuses,
-    coalesce(max(value) filter (where setting = 'import_test_orders'), 'false')::boolean as import_test_orders,
-    nullif(max(value) filter (where setting = 'hold_above_total'), '')::numeric as hold_above_total,
-    coalesce(nullif(max(value) filter (where setting = 'paid_orders_as'), ''), 'sales_order') as paid_orders_as
-from core.settings;
-
--- Dropped first: a new column in the middle is not a change "create or replace" accepts.
 drop view if exists core.sales_order_candidates;
 
 -- One candidate sales order per Shopify order, with why it is not imported:

@@ -1,0 +1,23 @@
+-- The key each live Shopify customer is matched by (see core/customers.sql): by the
+-- customer_matching rule, falling back to Shopify's id when the record lacks what the rule needs.
+-- Empty in proxy mode, where no web customer is saved.
+drop view if exists core.customer_keys;
+create view core.customer_keys as
+select
+    c._shop as shop,
+    c.id as shopify_customer_id,
+    lower(c.email) as email,
+    c.first_name,
+    c.last_name,
+    c.zip,
+    coalesce(
+        case s.customer_matching
+            when 'email' then 'email:' || lower(c.email)
+            when 'name_zip' then 'name_zip:' || lower(c.first_name || ' ' || c.last_name) || '|'
+                || upper(replace(c.zip, ' ', ''))
+        end,
+        'shopify:' || c.id
+    ) as customer_key
+from staging.shopify_customers as c
+cross join core.import_settings as s
+where c._deleted_at is null and s.customer_matching <> 'proxy';
