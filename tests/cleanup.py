@@ -20,6 +20,12 @@ def forget_shops(conn, pattern: str) -> None:
     conn.execute(
         "delete from core.stock using core.items as i where i.item_id = stock.item_id and i.shop like %s", (pattern,)
     )
+    conn.execute("delete from core.sales_orders where shop like %s", (pattern,))  # before the ship-tos it uses
+    conn.execute(
+        "delete from core.ship_to_addresses using core.customers as c"
+        " where c.customer_id = ship_to_addresses.customer_id and c.shop like %s",
+        (pattern,),
+    )
     for schema, tables in (("core", CORE_TABLES), ("ops", OPS_TABLES)):
         for table in tables:
             conn.execute(sql.SQL("delete from {} where shop like %s").format(sql.Identifier(schema, table)), (pattern,))

@@ -20,6 +20,7 @@ CORE_BUILD_ORDER: tuple[str, ...] = (
     "locations",
     "items",
     "customers",
+    "ship_to_addresses",
     "stock",
     "sales_orders",
     "sales_order_lines",
@@ -30,6 +31,9 @@ CORE_BUILD_ORDER: tuple[str, ...] = (
 MAPPINGS: dict[str, tuple[str, tuple[str, ...]]] = {
     "safety_stock.csv": ("safety_stock_rules", ("sku", "quantity")),
     "settings.csv": ("settings", ("setting", "value")),
+    "sales_tax.csv": ("sales_tax_rules", ("country_code", "province_code", "sales_tax_code", "item_sales_tax")),
+    "ship_methods.csv": ("ship_method_rules", ("cart_ship_method", "ship_method")),
+    "payment_methods.csv": ("payment_method_rules", ("gateway", "payment_method", "payment_term")),
     "order_status.csv": (
         "order_status_rules",
         ("priority", "financial_status", "fulfillment_status", "cancelled", "order_status", "secondary_status"),

@@ -6,6 +6,7 @@ mapping updating exactly what it affects."""
 from __future__ import annotations
 
 import csv
+import json
 import shutil
 from contextlib import closing
 from datetime import timedelta
@@ -26,7 +27,10 @@ pytestmark = pytest.mark.integration
 
 CONN_ID = "shopify_rules"
 SHOP = "rules.myshopify.com"
-STREAMS = ("locations", "products", "product_variants", "inventory_items", "inventory_levels", "customers", "orders")
+STREAMS = (
+    "locations", "products", "product_variants", "inventory_items", "inventory_levels", "customers", "orders",
+    "order_shipping_lines",
+)  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -50,7 +54,13 @@ def conn(staged):
 
 
 def forget_core(conn) -> None:
-    for table in ("sales_orders", "customer_links", "customers"):
+    conn.execute("delete from core.sales_orders where shop = %s", (SHOP,))
+    conn.execute(
+        "delete from core.ship_to_addresses using core.customers as c"
+        " where c.customer_id = ship_to_addresses.customer_id and c.shop = %s",
+        (SHOP,),
+    )
+    for table in ("customer_links", "customers"):
         conn.execute(f"delete from core.{table} where shop = %s", (SHOP,))
 
 
@@ -261,3 +271,103 @@ def test_proxy_mode_saves_no_web_customer_and_orders_go_to_their_channels_proxy(
         conn.execute("select shopify_order_id, sales_channel from core.sales_orders where shop = %s", (SHOP,))
     )
     assert all(key == f"proxy:{channels[order]}" for order, (key, _) in by_order.items())
+
+
+def so_rows(conn, columns: str) -> dict[str, tuple]:
+    query = f"select shopify_order_id, {columns} from core.sales_orders where shop = %s"
+    return {r[0]: r[1:] for r in conn.execute(query, (SHOP,)).fetchall()}
+
+
+def test_ship_to_addresses_are_created_once_per_customer_and_address(conn, mappings):
+    build_core(conn, SHOP, "ship-to", mappings)
+    linked = so_rows(conn, "ship_to_id, customer_id")
+    with_address = {
+        r[0]
+        for r in conn.execute(
+            "select id from staging.shopify_orders where _shop = %s and _raw->'shippingAddress' <> 'null'", (SHOP,)
+        )
+    }
+    assert linked and all((ship_to is not None) == (order in with_address) for order, (ship_to, _) in linked.items())
+    owners = dict(conn.execute("select ship_to_id, customer_id from core.ship_to_addresses").fetchall())
+    assert all(owners[s] == c for s, c in linked.values() if s is not None), "a ship-to belongs to the order's customer"
+    count = conn.execute("select count(*) from core.ship_to_addresses").fetchone()[0]
+    build_core(conn, SHOP, "ship-to-again", mappings)
+    assert conn.execute("select count(*) from core.ship_to_addresses").fetchone()[0] == count
+
+
+@pytest.mark.parametrize("state_from", ["billing", "shipping"])
+def test_sales_tax_maps_by_the_state_of_the_configured_address(conn, mappings, state_from):
+    set_setting(mappings, "sales_tax_state_from", state_from)
+    build_core(conn, SHOP, f"tax-{state_from}", mappings)
+    field = "billingAddress" if state_from == "billing" else "shippingAddress"
+    address = dict(
+        (r[0], (r[1], r[2]))
+        for r in conn.execute(
+            f"select id, _raw->'{field}'->>'countryCodeV2', _raw->'{field}'->>'provinceCode'"
+            " from staging.shopify_orders where _shop = %s",
+            (SHOP,),
+        )
+    )
+    expected = {("US", "CA"): ("CA-STATE", "TAX"), ("US", "NY"): ("NY-STATE", "TAX"), ("US", "TX"): ("TX-STATE", "TAX")}
+    rows = so_rows(conn, "sales_tax_code, item_sales_tax")
+    for order, (code, item_tax) in rows.items():
+        country, state = address[order]
+        if country is None:
+            assert (code, item_tax) == (None, None)
+        elif country != "US":
+            assert (code, item_tax) == ("EXPORT", None), "a customer outside the US gets the sales tax code only"
+        else:
+            assert (code, item_tax) == expected.get((country, state), ("US-OTHER", "TAX"))
+    assert any(address[o][0] not in ("US", None) for o in rows), "the seeded store has customers abroad"
+
+
+def test_ship_and_payment_methods_map_from_the_cart_with_defaults(conn, mappings):
+    set_setting(mappings, "default_payment_method", "Other")
+    set_setting(mappings, "default_payment_term", "Due on receipt")
+    (mappings / "payment_methods.csv").write_text(
+        "gateway,payment_method,payment_term\nshopify_payments,Credit Card,Paid\n"
+    )
+    build_core(conn, SHOP, "methods", mappings)
+    gateways = dict(
+        conn.execute(
+            "select id, _raw->'paymentGatewayNames'->>0 from staging.shopify_orders where _shop = %s", (SHOP,)
+        ).fetchall()
+    )
+    payments = so_rows(conn, "payment_method, payment_term")
+    for order, method in payments.items():
+        wanted = ("Credit Card", "Paid") if gateways[order] == "shopify_payments" else ("Other", "Due on receipt")
+        assert method == wanted
+    ships = {o: m for o, (m,) in so_rows(conn, "ship_method").items()}
+    titles = dict(
+        conn.execute(
+            "select _parent_id, title from staging.shopify_order_shipping_lines where _shop = %s", (SHOP,)
+        ).fetchall()
+    )
+    mapped = {"Standard": "Ground", "Express": "Next Day Air", "Free Shipping": "Ground"}
+    assert ships and all(ships[o] == mapped.get(titles.get(o)) for o in ships)
+
+
+def test_mandatory_fields_reject_orders_without_them(conn, mappings):
+    (order,) = sorted(staged_orders(conn, "closed_at is null and not is_test"))[:1]
+    address = conn.execute("select _raw->'shippingAddress' from staging.shopify_orders where id = %s", (order,))
+    saved = address.fetchone()[0]
+    conn.execute(  # an order that came without a shipping address
+        "update staging.shopify_orders set _raw = jsonb_set(_raw, '{shippingAddress}', 'null') where id = %s", (order,)
+    )
+    try:
+        build_core(conn, SHOP, "mandatory-off", mappings)
+        assert order in imported(conn), "by default a shipping address is not mandatory"
+        forget_core(conn)
+        set_setting(mappings, "mandatory_fields", "shipping_address, line_sku")
+        build_core(conn, SHOP, "mandatory", mappings)
+        reason = conn.execute(
+            "select reason from ops.rejects where shop = %s and run_id = 'mandatory' and record_key = %s", (SHOP, order)
+        ).fetchone()
+        assert reason == ("mandatory field missing: shipping address",)
+        assert order not in imported(conn)
+        assert imported(conn), "the rest of the batch loads"
+    finally:
+        conn.execute(
+            "update staging.shopify_orders set _raw = jsonb_set(_raw, '{shippingAddress}', %s) where id = %s",
+            (json.dumps(saved), order),
+        )

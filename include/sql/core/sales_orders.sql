@@ -9,16 +9,14 @@ insert into core.sales_orders (
     shop, shopify_order_id, web_order_number, customer_id, status, order_date,
     currency_code, total, tax, freight, ship_to_state, ship_to_country,
     sales_channel, financial_status, fulfillment_status, order_status, secondary_status,
-    transaction_type, on_hold, hold_reason
+    transaction_type, on_hold, hold_reason, ship_to_id, taxable, sales_tax_code, item_sales_tax,
+    ship_method, payment_method, payment_term
 )
 select
     c.shop,
     c.shopify_order_id,
     c.web_order_number,
-    case
-        when s.customer_matching = 'proxy' then px.customer_id
-        else coalesce(l.customer_id, px.customer_id)
-    end,
+    c.customer_id,
     c.status,
     c.order_date,
     c.currency_code,
@@ -34,12 +32,16 @@ select
     c.secondary_status,
     c.transaction_type,
     c.on_hold,
-    c.hold_reason
+    c.hold_reason,
+    st.ship_to_id,
+    c.taxable,
+    c.sales_tax_code,
+    c.item_sales_tax,
+    c.ship_method,
+    c.payment_method,
+    c.payment_term
 from core.sales_order_candidates as c
-cross join core.import_settings as s
-left join core.customer_links as l on l.shop = c.shop and l.shopify_customer_id = c.shopify_customer_id
-left join core.customers as px
-    on px.shop = c.shop and px.customer_key = 'proxy:' || coalesce(c.sales_channel, 'none')
+left join core.ship_to_addresses as st on st.customer_id = c.customer_id and st.address_key = c.ship_to_key
 where c.shop = %(shop)s and c.skip_reason is null and c.reject_reason is null
 on conflict (shop, shopify_order_id) do update
 set
@@ -58,18 +60,31 @@ set
     fulfillment_status = excluded.fulfillment_status,
     order_status = excluded.order_status,
     secondary_status = excluded.secondary_status,
+    ship_to_id = excluded.ship_to_id,
+    taxable = excluded.taxable,
+    sales_tax_code = excluded.sales_tax_code,
+    item_sales_tax = excluded.item_sales_tax,
+    ship_method = excluded.ship_method,
+    payment_method = excluded.payment_method,
+    payment_term = excluded.payment_term,
     deleted_at = excluded.deleted_at
 where (core.sales_orders.web_order_number, core.sales_orders.customer_id, core.sales_orders.status,
        core.sales_orders.order_date, core.sales_orders.currency_code, core.sales_orders.total,
        core.sales_orders.tax, core.sales_orders.freight, core.sales_orders.ship_to_state,
        core.sales_orders.ship_to_country, core.sales_orders.sales_channel,
        core.sales_orders.financial_status, core.sales_orders.fulfillment_status,
-       core.sales_orders.order_status, core.sales_orders.secondary_status, core.sales_orders.deleted_at)
+       core.sales_orders.order_status, core.sales_orders.secondary_status, core.sales_orders.ship_to_id,
+       core.sales_orders.taxable, core.sales_orders.sales_tax_code, core.sales_orders.item_sales_tax,
+       core.sales_orders.ship_method, core.sales_orders.payment_method, core.sales_orders.payment_term,
+       core.sales_orders.deleted_at)
     is distinct from (excluded.web_order_number, excluded.customer_id, excluded.status,
                       excluded.order_date, excluded.currency_code, excluded.total, excluded.tax,
                       excluded.freight, excluded.ship_to_state, excluded.ship_to_country,
                       excluded.sales_channel, excluded.financial_status, excluded.fulfillment_status,
-                      excluded.order_status, excluded.secondary_status, excluded.deleted_at);
+                      excluded.order_status, excluded.secondary_status, excluded.ship_to_id,
+                      excluded.taxable, excluded.sales_tax_code, excluded.item_sales_tax,
+                      excluded.ship_method, excluded.payment_method, excluded.payment_term,
+                      excluded.deleted_at);
 
 update core.sales_orders as so
 set deleted_at = o._deleted_at

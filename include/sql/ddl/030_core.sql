@@ -143,3 +143,48 @@ create table if not exists core.customer_links (
     customer_id bigint not null references core.customers,
     primary key (shop, shopify_customer_id)
 );
+
+-- Ship-to addresses of customers, created from web orders when they do not exist yet.
+create table if not exists core.ship_to_addresses (
+    ship_to_id bigserial primary key,
+    customer_id bigint not null references core.customers,
+    address_key text not null,
+    name text,
+    company text,
+    address1 text,
+    address2 text,
+    city text,
+    province_code text,
+    zip text,
+    country_code text,
+    unique (customer_id, address_key)
+);
+
+-- Mapping tables of include/mappings (sales tax by country and state, cart ship methods and
+-- payment gateways to ours), replaced at every build.
+create table if not exists core.sales_tax_rules (
+    country_code text not null,
+    province_code text not null,
+    sales_tax_code text not null,
+    item_sales_tax text,
+    primary key (country_code, province_code)
+);
+
+create table if not exists core.ship_method_rules (
+    cart_ship_method text primary key,
+    ship_method text not null
+);
+
+create table if not exists core.payment_method_rules (
+    gateway text primary key,
+    payment_method text not null,
+    payment_term text
+);
+
+alter table core.sales_orders add column if not exists ship_to_id bigint references core.ship_to_addresses;
+alter table core.sales_orders add column if not exists taxable boolean not null default false;
+alter table core.sales_orders add column if not exists sales_tax_code text;
+alter table core.sales_orders add column if not exists item_sales_tax text;
+alter table core.sales_orders add column if not exists ship_method text;
+alter table core.sales_orders add column if not exists payment_method text;
+alter table core.sales_orders add column if not exists payment_term text;

@@ -12,5 +12,13 @@ select
     coalesce(nullif(max(value) filter (where setting = 'paid_orders_as'), ''), 'sales_order') as paid_orders_as,
     coalesce(nullif(max(value) filter (where setting = 'customer_matching'), ''), 'shopify_id') as customer_matching,
     nullif(max(value) filter (where setting = 'default_customer_type'), '') as default_customer_type,
-    nullif(max(value) filter (where setting = 'default_sales_rep'), '') as default_sales_rep
+    nullif(max(value) filter (where setting = 'default_sales_rep'), '') as default_sales_rep,
+    coalesce(nullif(max(value) filter (where setting = 'sales_tax_state_from'), ''), 'billing') as sales_tax_state_from,
+    nullif(max(value) filter (where setting = 'default_sales_tax_code'), '') as default_sales_tax_code,
+    nullif(max(value) filter (where setting = 'default_ship_method'), '') as default_ship_method,
+    nullif(max(value) filter (where setting = 'default_payment_method'), '') as default_payment_method,
+    nullif(max(value) filter (where setting = 'default_payment_term'), '') as default_payment_term,
+    string_to_array(
+        replace(coalesce(max(value) filter (where setting = 'mandatory_fields'), 'line_sku'), ' ', ''), ','
+    ) as mandatory_fields
 from core.settings;

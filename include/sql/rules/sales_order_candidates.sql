@@ -20,12 +20,23 @@ with unmapped_lines as (
     group by li._shop, li._parent_id
 ),
 
+lines_without_sku as (
+    select li._shop as shop, li._parent_id as shopify_order_id, min(coalesce(li.title, li.id)) as first_line
+    from staging.shopify_order_line_items as li
+    where nullif(trim(li.sku), '') is null and li._deleted_at is null
+    group by li._shop, li._parent_id
+),
+
 orders as (
     select
         o.*,
         o._raw ->> 'sourceName' as sales_channel,
+        o._raw -> 'shippingAddress' as ship_to,
+        case when s.sales_tax_state_from = 'shipping' then o._raw -> 'shippingAddress'
+             else o._raw -> 'billingAddress' end as tax_address,
         so.sales_order_id is not null as imported
     from staging.shopify_orders as o
+    cross join core.import_settings as s
     left join core.sales_orders as so on so.shop = o._shop and so.shopify_order_id = o.id
     where o._deleted_at is null
 )
@@ -57,6 +68,27 @@ select
             and coalesce(o.fulfillment_status, '') <> 'FULFILLED' then 'ship_doc'
         else 'sales_order'
     end as transaction_type,
+    case
+        when s.customer_matching = 'proxy' then px.customer_id
+        else coalesce(cl.customer_id, px.customer_id)
+    end as customer_id,
+    case when o.ship_to is not null and o.ship_to <> 'null'::jsonb then md5(lower(concat_ws('|',
+        o.ship_to ->> 'firstName', o.ship_to ->> 'lastName', o.ship_to ->> 'company', o.ship_to ->> 'address1',
+        o.ship_to ->> 'address2', o.ship_to ->> 'city', o.ship_to ->> 'provinceCode', o.ship_to ->> 'zip',
+        o.ship_to ->> 'countryCodeV2'))) end as ship_to_key,
+    nullif(concat_ws(' ', o.ship_to ->> 'firstName', o.ship_to ->> 'lastName'), '') as ship_to_name,
+    o.ship_to ->> 'company' as ship_to_company,
+    o.ship_to ->> 'address1' as ship_to_address1,
+    o.ship_to ->> 'address2' as ship_to_address2,
+    o.ship_to ->> 'city' as ship_to_city,
+    o.ship_to ->> 'zip' as ship_to_zip,
+    coalesce(o.total_tax, 0) > 0 as taxable,
+    coalesce(tx.sales_tax_code, s.default_sales_tax_code) as sales_tax_code,
+    -- a customer outside the US gets the sales tax code only
+    case when o.tax_address ->> 'countryCodeV2' = 'US' then tx.item_sales_tax end as item_sales_tax,
+    coalesce(sm.ship_method, s.default_ship_method) as ship_method,
+    case when pm.gateway is not null then pm.payment_method else s.default_payment_method end as payment_method,
+    case when pm.gateway is not null then pm.payment_term else s.default_payment_term end as payment_term,
     coalesce(o.total_price > s.hold_above_total, false) as on_hold,
     case
         when o.total_price > s.hold_above_total
@@ -78,6 +110,12 @@ select
         when o.processed_at is null then 'order has no processedAt date'
         when o.currency_code is null then 'order has no currency'
         when o.total_price is null then 'order has no total price'
+        when 'billing_address' = any(s.mandatory_fields) and coalesce(o._raw -> 'billingAddress', 'null') = 'null'
+            then 'mandatory field missing: billing address'
+        when 'shipping_address' = any(s.mandatory_fields) and coalesce(o.ship_to, 'null') = 'null'
+            then 'mandatory field missing: shipping address'
+        when 'line_sku' = any(s.mandatory_fields) and ns.first_line is not null
+            then 'mandatory field missing: line item ' || ns.first_line || ' has no SKU'
         when u.first_unmapped is not null then 'line item ' || u.first_unmapped || ' is not a known item'
         when st.order_status is null
             then 'no order status mapping for financial status ' || coalesce(o.financial_status, '(none)')
@@ -86,6 +124,28 @@ select
 from orders as o
 cross join core.import_settings as s
 left join unmapped_lines as u on u.shop = o._shop and u.shopify_order_id = o.id
+left join lines_without_sku as ns on ns.shop = o._shop and ns.shopify_order_id = o.id
+left join core.customer_links as cl on cl.shop = o._shop and cl.shopify_customer_id = o.customer_id
+left join core.customers as px
+    on px.shop = o._shop and px.customer_key = 'proxy:' || coalesce(o.sales_channel, 'none')
+left join core.payment_method_rules as pm on lower(pm.gateway) = lower(o._raw -> 'paymentGatewayNames' ->> 0)
+left join lateral (
+    select r.sales_tax_code, r.item_sales_tax
+    from core.sales_tax_rules as r
+    where
+        r.country_code in ('*', coalesce(o.tax_address ->> 'countryCodeV2', ''))
+        and r.province_code in ('*', coalesce(o.tax_address ->> 'provinceCode', ''))
+    order by r.country_code = '*', r.province_code = '*'
+    limit 1
+) as tx on true
+left join lateral (
+    select m.ship_method
+    from staging.shopify_order_shipping_lines as sl
+    join core.ship_method_rules as m on lower(m.cart_ship_method) in (lower(sl.title), lower(sl.code))
+    where sl._shop = o._shop and sl._parent_id = o.id and sl._deleted_at is null and not coalesce(sl.is_removed, false)
+    order by sl.id, m.cart_ship_method
+    limit 1
+) as sm on true
 left join lateral (
     select r.order_status, r.secondary_status
     from core.order_status_rules as r
