@@ -11,12 +11,16 @@
    (each stream at most every `sweep_every_hours`; 0 = every run).
 4. **build_core** runs `include/sql/core/*.sql`: items, locations, stock, customers, sales orders
    and lines; records that cannot be imported go to `ops.rejects` with their reason.
-5. **push_inventory_levels** writes available-to-sell quantities back to Shopify with
+5. **data_quality_checks** runs `include/sql/checks/*.sql` (unique, not null, relationships,
+   order totals), each a select of the offending rows with their problem; it records, never fails.
+6. **push_inventory_levels** writes available-to-sell quantities back to Shopify with
    `inventorySetQuantities` (compare-and-set, idempotency key, batches of 250).
-6. **reconcile_counts** compares Shopify's counts (`ordersCount` …) with staging plus rejects,
+7. **reconcile_counts** compares Shopify's counts (`ordersCount` …) with staging plus rejects,
    for records created before the run began (minus the lag).
-7. **report_run** stores the run report in `ops.sync_runs` and prints it at the end of its log.
-8. **check_reconciliation** then fails the run, with both numbers, if an exact count disagrees.
+8. **report_run** stores the run report (with the checks' results) in `ops.sync_runs` and prints
+   it at the end of its log.
+9. **check_reconciliation** then fails the run, with both numbers, if an exact count disagrees;
+   **check_data_quality** fails it, with counts and sample rows, if a check found offending rows.
 
 One run at a time (`max_active_runs=1`): a sync finishes before the next starts.
 Connections: `shopify_default` (type *shopify*) and `warehouse_default` (PostgreSQL).
@@ -30,6 +34,7 @@ from airflow.sdk import Param, dag, get_current_context, task
 from airflow.sdk.exceptions import AirflowFailException
 
 from shopify_elt import tasks
+from shopify_elt.checks import DataQualityFailure
 from shopify_elt.reconcile import ReconciliationMismatch
 from shopify_elt.streams import top_level_streams
 
@@ -106,13 +111,32 @@ def shopify_sync():
         return tasks.build(**tasks.run_conf())
 
     @task
+    def data_quality_checks() -> dict:
+        """Run the data-quality checks on core and staging; per check, rows offending and samples."""
+        return tasks.data_quality_checks(**tasks.run_conf())
+
+    @task
+    def check_data_quality(results: dict) -> None:
+        """Fail the run, listing each failing check with its count and sample rows (the report is
+        stored first). The same data would fail the same way, so the failure is final."""
+        try:
+            tasks.check_data_quality(results)
+        except DataQualityFailure as failure:
+            raise AirflowFailException(str(failure)) from failure
+
+    @task
     def push_inventory_levels() -> dict:
         """Push available-to-sell quantities that differ from Shopify's."""
         return tasks.push_inventory(**tasks.run_conf(), dry_run=get_current_context()["params"]["dry_run"])
 
     @task
     def report_run(
-        extract_results: list[dict], core_changed: dict, push_result: dict, reconciliation: dict, sweep_result: dict
+        extract_results: list[dict],
+        core_changed: dict,
+        push_result: dict,
+        reconciliation: dict,
+        sweep_result: dict,
+        checks: dict,
     ) -> dict:
         """Store and print the run report."""
         return tasks.report(
@@ -123,6 +147,7 @@ def shopify_sync():
             push_result=push_result,
             reconciliation=reconciliation,
             sweep_result=sweep_result,
+            checks=checks,
         )
 
     prepared = prepare_warehouse()
@@ -143,8 +168,11 @@ def shopify_sync():
     swept >> reconciled  # staged counts leave out what the sweep marked deleted
     pushed = push_inventory_levels()
     core >> pushed
-    reported = report_run(list(extracts.values()), core, pushed, reconciled, swept)
+    checked = data_quality_checks()
+    core >> checked
+    reported = report_run(list(extracts.values()), core, pushed, reconciled, swept, checked)
     reported >> check_reconciliation(reconciled)
+    reported >> check_data_quality(checked)
 
 
 shopify_sync()

@@ -11,6 +11,7 @@ from contextlib import closing
 from datetime import datetime, timedelta
 from typing import Any
 
+from shopify_elt.checks import raise_on_failures, run_checks
 from shopify_elt.ddl import ensure_schema
 from shopify_elt.extract import StreamExtractor
 from shopify_elt.hooks.shopify import ShopifyHook
@@ -130,6 +131,17 @@ def build(shopify_conn_id: str, warehouse_conn_id: str, run_id: str) -> dict[str
         return build_core(conn, shop_of(shopify_conn_id), run_id)
 
 
+def data_quality_checks(shopify_conn_id: str, warehouse_conn_id: str, run_id: str) -> dict[str, dict[str, Any]]:
+    """Run every check of ``include/sql/checks`` for the shop: per check, rows offending and a few samples."""
+    with closing(connect(warehouse_conn_id)) as conn:
+        return run_checks(conn, shop_of(shopify_conn_id))
+
+
+def check_data_quality(results: dict[str, dict[str, Any]]) -> None:
+    """Fail (after the report is stored) when a data-quality check returned offending rows."""
+    raise_on_failures(results)
+
+
 def push_inventory(shopify_conn_id: str, warehouse_conn_id: str, run_id: str, dry_run: bool) -> dict[str, Any]:
     hook = ShopifyHook(shopify_conn_id)
     with closing(connect(warehouse_conn_id)) as conn:
@@ -148,6 +160,7 @@ def report(
     push_result: dict[str, Any],
     reconciliation: dict[str, Any],
     sweep_result: dict[str, Any] | None = None,
+    checks: dict[str, dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """Assemble, store and log the run report; returned for XCom (no secrets in it)."""
     shop = shop_of(shopify_conn_id)
@@ -166,6 +179,7 @@ def report(
             "rejects": rejects_by_stage(conn, shop, run_id),
             "reconciliation": reconciliation["reconciliation"],
             "sweeps": sweep_result.get("sweeps", {}),
+            "checks": checks or {},
             "api": api,
         }
         save_report(conn, result, dag_id)

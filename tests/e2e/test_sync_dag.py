@@ -185,6 +185,15 @@ def test_every_run_sweeps_deletions_and_an_unchanged_store_has_none(two_runs):
     assert "Deletion sweeps" in two_runs[0]["log"]
 
 
+def test_every_run_passes_every_data_quality_check(two_runs):
+    from shopify_elt.checks import discover
+
+    for snapshot in two_runs:
+        checks = snapshot["report"]["checks"]
+        assert set(checks) == set(discover())
+        assert {name: c["offending"] for name, c in checks.items() if c["offending"]} == {}
+
+
 def test_second_run_changes_nothing(two_runs):
     first, second = two_runs
     assert second["staging"] == first["staging"]

@@ -1,0 +1,76 @@
+-- Every live sales order adds up, as Shopify adds up an order (totalPriceSet, before returns):
+-- total = line items after all their discounts + shipping after its discounts + tax.
+-- Core lines carry the unit price after line-level discounts only (discountedUnitPriceSet), so
+-- the discounts they do not carry (order-level ones allocated onto the lines) are the staged
+-- discount allocations minus what the discounted unit prices already took off; the staged
+-- shipping lines give the shipping discounts (totalShippingPriceSet is before them).
+-- Original quantities, not currentQuantity: refunds and cancellations leave totalPriceSet as it
+-- was. Tolerance: one cent. Orders whose prices include tax (taxesIncluded) are not read yet.
+with line_totals as (
+    select
+        sol.sales_order_id,
+        sum(sol.quantity * sol.unit_price) as lines,
+        count(*) as line_count
+    from core.sales_order_lines as sol
+    group by sol.sales_order_id
+),
+
+staged_lines as (
+    select
+        li._parent_id as shopify_order_id,
+        sum(coalesce(li.quantity, 0) * (coalesce(li.unit_price, 0) - coalesce(li.discounted_unit_price, li.unit_price, 0)))
+            as line_level_discounts
+    from staging.shopify_order_line_items as li
+    where li._shop = %(shop)s and li._deleted_at is null
+    group by li._parent_id
+),
+
+allocations as (
+    select
+        da._parent_id as shopify_order_id,
+        sum(coalesce(da.amount, 0)) as allocated
+    from staging.shopify_order_line_discount_allocations as da
+    where da._shop = %(shop)s and da._deleted_at is null
+    group by da._parent_id
+),
+
+shipping_discounts as (
+    select
+        sl._parent_id as shopify_order_id,
+        sum(coalesce(sl.price, 0) - coalesce(sl.discounted_price, sl.price, 0)) as discounted
+    from staging.shopify_order_shipping_lines as sl
+    where sl._shop = %(shop)s and sl._deleted_at is null and not coalesce(sl.is_removed, false)
+    group by sl._parent_id
+),
+
+expected as (
+    select
+        so.sales_order_id,
+        so.shopify_order_id,
+        so.web_order_number,
+        so.total,
+        coalesce(lt.lines, 0) as lines,
+        so.freight,
+        so.tax,
+        coalesce(a.allocated, 0) - coalesce(sl.line_level_discounts, 0) + coalesce(sd.discounted, 0)
+            as other_discounts
+    from core.sales_orders as so
+    left join line_totals as lt on lt.sales_order_id = so.sales_order_id
+    left join staged_lines as sl on sl.shopify_order_id = so.shopify_order_id
+    left join allocations as a on a.shopify_order_id = so.shopify_order_id
+    left join shipping_discounts as sd on sd.shopify_order_id = so.shopify_order_id
+    where so.shop = %(shop)s and so.deleted_at is null
+)
+
+select
+    e.sales_order_id,
+    e.shopify_order_id,
+    e.web_order_number,
+    e.total,
+    e.lines + e.freight + e.tax - e.other_discounts as expected_total,
+    'total ' || e.total::numeric(18, 2) || ' <> lines ' || e.lines::numeric(18, 2)
+    || ' + freight ' || e.freight::numeric(18, 2) || ' + tax ' || e.tax::numeric(18, 2)
+    || ' - other discounts ' || e.other_discounts::numeric(18, 2) as problem
+from expected as e
+where abs(e.total - (e.lines + e.freight + e.tax - e.other_discounts)) > 0.01
+order by e.sales_order_id;
