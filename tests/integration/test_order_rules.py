@@ -371,3 +371,27 @@ def test_mandatory_fields_reject_orders_without_them(conn, mappings):
             "update staging.shopify_orders set _raw = jsonb_set(_raw, '{shippingAddress}', %s) where id = %s",
             (json.dumps(saved), order),
         )
+
+
+def test_variants_sharing_an_inventory_item_are_rejected_and_the_rest_load(conn, mappings):
+    first, second = conn.execute(
+        "select id, inventory_item_id from staging.shopify_product_variants where _shop = %s order by id limit 2",
+        (SHOP,),
+    ).fetchall()
+    conn.execute(
+        "update staging.shopify_product_variants set inventory_item_id = %s where id = %s", (first[1], second[0])
+    )
+    try:
+        build_core(conn, SHOP, "duplicate-inventory-item", mappings)
+        reason = conn.execute(
+            "select reason from ops.rejects where shop = %s and run_id = 'duplicate-inventory-item'"
+            " and object_name = 'items' and record_key = %s",
+            (SHOP, second[0]),
+        ).fetchone()
+        assert reason == (f"duplicate inventory item {first[1]} (kept on the first variant by id)",)
+        items = conn.execute("select count(*) from core.items where shop = %s", (SHOP,)).fetchone()[0]
+        assert items > 1, "the rest of the batch loads"
+    finally:
+        conn.execute(
+            "update staging.shopify_product_variants set inventory_item_id = %s where id = %s", (second[1], second[0])
+        )
