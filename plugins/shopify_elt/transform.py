@@ -34,6 +34,7 @@ MAPPINGS: dict[str, tuple[str, tuple[str, ...]]] = {
     "sales_tax.csv": ("sales_tax_rules", ("country_code", "province_code", "sales_tax_code", "item_sales_tax")),
     "ship_methods.csv": ("ship_method_rules", ("cart_ship_method", "ship_method")),
     "payment_methods.csv": ("payment_method_rules", ("gateway", "payment_method", "payment_term")),
+    "discounts.csv": ("discount_rules", ("discount", "discount_item")),
     "order_status.csv": (
         "order_status_rules",
         ("priority", "financial_status", "fulfillment_status", "cancelled", "order_status", "secondary_status"),

@@ -29,7 +29,7 @@ CONN_ID = "shopify_rules"
 SHOP = "rules.myshopify.com"
 STREAMS = (
     "locations", "products", "product_variants", "inventory_items", "inventory_levels", "customers", "orders",
-    "order_shipping_lines",
+    "order_shipping_lines", "order_discount_applications", "order_line_discount_allocations",
 )  # fmt: skip
 
 
@@ -395,3 +395,29 @@ def test_variants_sharing_an_inventory_item_are_rejected_and_the_rest_load(conn,
         conn.execute(
             "update staging.shopify_product_variants set inventory_item_id = %s where id = %s", (second[1], second[0])
         )
+
+
+def test_discounts_map_to_discount_items_with_a_default(conn, mappings):
+    build_core(conn, SHOP, "discounts", mappings)
+    first = dict(
+        conn.execute(
+            """select distinct on (_parent_id) _parent_id, coalesce(code, title)
+               from staging.shopify_order_discount_applications
+               where _shop = %s order by _parent_id, index""",
+            (SHOP,),
+        ).fetchall()
+    )
+    allocated = dict(
+        conn.execute(
+            "select _parent_id, sum(amount) from staging.shopify_order_line_discount_allocations where _shop = %s"
+            " group by 1",
+            (SHOP,),
+        ).fetchall()
+    )
+    rows = so_rows(conn, "discount_code, discount_item, discount_total")
+    mapped = {"SAVE10": "DISC-SAVE10", "WELCOME15": "DISC-WELCOME"}
+    assert any(order in first for order in rows), "the seeded store has discounted orders"
+    for order, (code, item, total) in rows.items():
+        assert code == first.get(order)
+        assert item == (mapped.get(code, "DISCOUNT") if code else None)
+        assert total == allocated.get(order, 0)

@@ -10,7 +10,7 @@ insert into core.sales_orders (
     currency_code, total, tax, freight, ship_to_state, ship_to_country,
     sales_channel, financial_status, fulfillment_status, order_status, secondary_status,
     transaction_type, on_hold, hold_reason, ship_to_id, taxable, sales_tax_code, item_sales_tax,
-    ship_method, payment_method, payment_term
+    ship_method, payment_method, payment_term, discount_code, discount_item, discount_total
 )
 select
     c.shop,
@@ -39,7 +39,10 @@ select
     c.item_sales_tax,
     c.ship_method,
     c.payment_method,
-    c.payment_term
+    c.payment_term,
+    c.discount_code,
+    c.discount_item,
+    c.discount_total
 from core.sales_order_candidates as c
 left join core.ship_to_addresses as st on st.customer_id = c.customer_id and st.address_key = c.ship_to_key
 where c.shop = %(shop)s and c.skip_reason is null and c.reject_reason is null
@@ -67,6 +70,9 @@ set
     ship_method = excluded.ship_method,
     payment_method = excluded.payment_method,
     payment_term = excluded.payment_term,
+    discount_code = excluded.discount_code,
+    discount_item = excluded.discount_item,
+    discount_total = excluded.discount_total,
     deleted_at = excluded.deleted_at
 where (core.sales_orders.web_order_number, core.sales_orders.customer_id, core.sales_orders.status,
        core.sales_orders.order_date, core.sales_orders.currency_code, core.sales_orders.total,
@@ -76,6 +82,7 @@ where (core.sales_orders.web_order_number, core.sales_orders.customer_id, core.s
        core.sales_orders.order_status, core.sales_orders.secondary_status, core.sales_orders.ship_to_id,
        core.sales_orders.taxable, core.sales_orders.sales_tax_code, core.sales_orders.item_sales_tax,
        core.sales_orders.ship_method, core.sales_orders.payment_method, core.sales_orders.payment_term,
+       core.sales_orders.discount_code, core.sales_orders.discount_item, core.sales_orders.discount_total,
        core.sales_orders.deleted_at)
     is distinct from (excluded.web_order_number, excluded.customer_id, excluded.status,
                       excluded.order_date, excluded.currency_code, excluded.total, excluded.tax,
@@ -84,6 +91,7 @@ where (core.sales_orders.web_order_number, core.sales_orders.customer_id, core.s
                       excluded.order_status, excluded.secondary_status, excluded.ship_to_id,
                       excluded.taxable, excluded.sales_tax_code, excluded.item_sales_tax,
                       excluded.ship_method, excluded.payment_method, excluded.payment_term,
+                      excluded.discount_code, excluded.discount_item, excluded.discount_total,
                       excluded.deleted_at);
 
 update core.sales_orders as so

@@ -188,3 +188,13 @@ alter table core.sales_orders add column if not exists item_sales_tax text;
 alter table core.sales_orders add column if not exists ship_method text;
 alter table core.sales_orders add column if not exists payment_method text;
 alter table core.sales_orders add column if not exists payment_term text;
+
+-- Discount codes (or automatic discount titles) of the cart to our discount item.
+create table if not exists core.discount_rules (
+    discount text primary key,
+    discount_item text not null
+);
+
+alter table core.sales_orders add column if not exists discount_code text;
+alter table core.sales_orders add column if not exists discount_item text;
+alter table core.sales_orders add column if not exists discount_total numeric(18, 4) not null default 0;

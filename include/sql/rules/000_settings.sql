@@ -18,6 +18,7 @@ select
     nullif(max(value) filter (where setting = 'default_ship_method'), '') as default_ship_method,
     nullif(max(value) filter (where setting = 'default_payment_method'), '') as default_payment_method,
     nullif(max(value) filter (where setting = 'default_payment_term'), '') as default_payment_term,
+    nullif(max(value) filter (where setting = 'default_discount_item'), '') as default_discount_item,
     string_to_array(
         replace(coalesce(max(value) filter (where setting = 'mandatory_fields'), 'line_sku'), ' ', ''), ','
     ) as mandatory_fields

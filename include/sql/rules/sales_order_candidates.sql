@@ -89,6 +89,9 @@ select
     coalesce(sm.ship_method, s.default_ship_method) as ship_method,
     case when pm.gateway is not null then pm.payment_method else s.default_payment_method end as payment_method,
     case when pm.gateway is not null then pm.payment_term else s.default_payment_term end as payment_term,
+    dc.discount as discount_code,
+    case when dc.discount is not null then coalesce(dr.discount_item, s.default_discount_item) end as discount_item,
+    coalesce(da.total, 0) as discount_total,
     coalesce(o.total_price > s.hold_above_total, false) as on_hold,
     case
         when o.total_price > s.hold_above_total
@@ -129,6 +132,19 @@ left join core.customer_links as cl on cl.shop = o._shop and cl.shopify_customer
 left join core.customers as px
     on px.shop = o._shop and px.customer_key = 'proxy:' || coalesce(o.sales_channel, 'none')
 left join core.payment_method_rules as pm on lower(pm.gateway) = lower(o._raw -> 'paymentGatewayNames' ->> 0)
+left join lateral (  -- the order's first discount: its code, else its title (automatic discounts)
+    select coalesce(a.code, a.title) as discount
+    from staging.shopify_order_discount_applications as a
+    where a._shop = o._shop and a._parent_id = o.id and a._deleted_at is null
+    order by a.index
+    limit 1
+) as dc on true
+left join core.discount_rules as dr on lower(dr.discount) = lower(dc.discount)
+left join lateral (
+    select sum(al.amount) as total
+    from staging.shopify_order_line_discount_allocations as al
+    where al._shop = o._shop and al._parent_id = o.id and al._deleted_at is null
+) as da on true
 left join lateral (
     select r.sales_tax_code, r.item_sales_tax
     from core.sales_tax_rules as r
