@@ -15,34 +15,6 @@ with line_totals as (
     group by sol.sales_order_id
 ),
 
-staged_lines as (
-    select
-        li._parent_id as shopify_order_id,
-        sum(coalesce(li.quantity, 0) * (coalesce(li.unit_price, 0) - coalesce(li.discounted_unit_price, li.unit_price, 0)))
-            as line_level_discounts
-    from staging.shopify_order_line_items as li
-    where li._shop = %(shop)s and li._deleted_at is null
-    group by li._parent_id
-),
-
-allocations as (
-    select
-        da._parent_id as shopify_order_id,
-        sum(coalesce(da.amount, 0)) as allocated
-    from staging.shopify_order_line_discount_allocations as da
-    where da._shop = %(shop)s and da._deleted_at is null
-    group by da._parent_id
-),
-
-shipping_discounts as (
-    select
-        sl._parent_id as shopify_order_id,
-        sum(coalesce(sl.price, 0) - coalesce(sl.discounted_price, sl.price, 0)) as discounted
-    from staging.shopify_order_shipping_lines as sl
-    where sl._shop = %(shop)s and sl._deleted_at is null and not coalesce(sl.is_removed, false)
-    group by sl._parent_id
-),
-
 expected as (
     select
         so.sales_order_id,
@@ -52,13 +24,10 @@ expected as (
         coalesce(lt.lines, 0) as lines,
         so.freight,
         so.tax,
-        coalesce(a.allocated, 0) - coalesce(sl.line_level_discounts, 0) + coalesce(sd.discounted, 0)
-            as other_discounts
+        coalesce(d.allocated - d.line_level + d.shipping_discounts, 0) as other_discounts
     from core.sales_orders as so
     left join line_totals as lt on lt.sales_order_id = so.sales_order_id
-    left join staged_lines as sl on sl.shopify_order_id = so.shopify_order_id
-    left join allocations as a on a.shopify_order_id = so.shopify_order_id
-    left join shipping_discounts as sd on sd.shopify_order_id = so.shopify_order_id
+    left join core.order_discounts as d on d.shop = so.shop and d.shopify_order_id = so.shopify_order_id
     where so.shop = %(shop)s and so.deleted_at is null
 )
 

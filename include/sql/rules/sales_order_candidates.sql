@@ -91,7 +91,7 @@ select
     case when pm.gateway is not null then pm.payment_term else s.default_payment_term end as payment_term,
     dc.discount as discount_code,
     case when dc.discount is not null then coalesce(dr.discount_item, s.default_discount_item) end as discount_item,
-    coalesce(da.total, 0) as discount_total,
+    coalesce(da.allocated, 0) as discount_total,
     coalesce(o.total_price > s.hold_above_total, false) as on_hold,
     case
         when o.total_price > s.hold_above_total
@@ -140,11 +140,7 @@ left join lateral (  -- the order's first discount: its code, else its title (au
     limit 1
 ) as dc on true
 left join core.discount_rules as dr on lower(dr.discount) = lower(dc.discount)
-left join lateral (
-    select sum(al.amount) as total
-    from staging.shopify_order_line_discount_allocations as al
-    where al._shop = o._shop and al._parent_id = o.id and al._deleted_at is null
-) as da on true
+left join core.order_discounts as da on da.shop = o._shop and da.shopify_order_id = o.id
 left join lateral (
     select r.sales_tax_code, r.item_sales_tax
     from core.sales_tax_rules as r
