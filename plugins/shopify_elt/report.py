@@ -50,12 +50,12 @@ def save_report(conn: psycopg.Connection, report: dict[str, Any], dag_id: str) -
 def format_report(report: dict[str, Any]) -> str:
     """A short plain-text report for the task log and the demo."""
     lines = [f"Shopify sync {report['run_id']} — shop {report['shop']}", "", "Extracted to staging:"]
-    lines.append(f"  {'stream':<20}{'extracted':>10}{'inserted':>10}{'updated':>10}{'deleted':>9}{'rejected':>10}")
+    lines.append(f"  {'stream':<32}{'extracted':>10}{'inserted':>10}{'updated':>10}{'deleted':>9}{'rejected':>10}")
     for name, c in sorted(report["streams"].items()):
         lines.append(
-            f"  {name:<20}{c['extracted']:>10}{c['inserted']:>10}{c['updated']:>10}{c['deleted']:>9}{c['rejected']:>10}"
+            f"  {name:<32}{c['extracted']:>10}{c['inserted']:>10}{c['updated']:>10}{c['deleted']:>9}{c['rejected']:>10}"
         )
-    lines += ["", "Loaded into core (rows changed / rows in table):"]
+    lines += ["", "Loaded into core (rows written by its SQL file / rows in table):"]
     for table in CORE_BUILD_ORDER:
         changed = report["core"].get(table, 0)
         total = report.get("core_totals", {}).get(table, "?")
@@ -113,6 +113,8 @@ def core_totals(conn: psycopg.Connection, shop: str) -> dict[str, int]:
         "items": "select count(*) from core.items where shop = %(shop)s",
         "customers": "select count(*) from core.customers where shop = %(shop)s",
         "stock": "select count(*) from core.stock join core.items using (item_id) where shop = %(shop)s",
+        "ship_to_addresses": "select count(*) from core.ship_to_addresses join core.customers using (customer_id)"
+        " where shop = %(shop)s",
         "sales_orders": "select count(*) from core.sales_orders where shop = %(shop)s",
         "sales_order_lines": "select count(*) from core.sales_order_lines join core.sales_orders"
         " using (sales_order_id) where shop = %(shop)s",
