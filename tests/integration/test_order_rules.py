@@ -29,7 +29,7 @@ CONN_ID = "shopify_rules"
 SHOP = "rules.myshopify.com"
 STREAMS = (
     "locations", "products", "product_variants", "inventory_items", "inventory_levels", "customers", "orders",
-    "order_shipping_lines", "order_discount_applications", "order_line_discount_allocations",
+    "order_shipping_lines", "order_discount_applications", "order_line_discount_allocations", "order_transactions",
 )  # fmt: skip
 
 
@@ -421,3 +421,48 @@ def test_discounts_map_to_discount_items_with_a_default(conn, mappings):
         assert code == first.get(order)
         assert item == (mapped.get(code, "DISCOUNT") if code else None)
         assert total == allocated.get(order, 0)
+
+
+def test_payments_are_imported_only_when_asked(conn, mappings):
+    build_core(conn, SHOP, "payments-off", mappings)
+    payments = "select count(*) from core.payments join core.sales_orders using (sales_order_id) where shop = %s"
+    assert conn.execute(payments, (SHOP,)).fetchone()[0] == 0
+    set_setting(mappings, "import_payments", "true")
+    build_core(conn, SHOP, "payments-on", mappings)
+    expected = dict(
+        conn.execute(
+            """select t.id, case when t.kind = 'REFUND' then -t.amount else t.amount end
+               from staging.shopify_order_transactions as t
+               join core.sales_orders as so on so.shop = t._shop and so.shopify_order_id = t._parent_id
+               where t._shop = %s and t.status = 'SUCCESS' and t.kind in ('SALE', 'CAPTURE', 'REFUND')
+                 and not t.is_test""",
+            (SHOP,),
+        ).fetchall()
+    )
+    got = dict(
+        conn.execute(
+            "select shopify_transaction_id, amount from core.payments join core.sales_orders using (sales_order_id)"
+            " where shop = %s",
+            (SHOP,),
+        ).fetchall()
+    )
+    assert expected and got == expected
+    assert any(amount < 0 for amount in got.values()), "refunds are negative payments"
+    methods = {r[0] for r in conn.execute("select distinct payment_method from core.payments")}
+    assert {"Credit Card", "PayPal"} <= methods
+    assert build_core(conn, SHOP, "payments-again", mappings)["payments"] == 0
+
+
+def test_orders_are_booked_at_the_default_location_and_class(conn, mappings):
+    set_setting(mappings, "default_location", "Main Warehouse")
+    set_setting(mappings, "default_class", "Online")
+    build_core(conn, SHOP, "location-class", mappings)
+    booked = set(
+        conn.execute(
+            """select l.name, so.class from core.sales_orders as so join core.locations as l using (location_id)
+               where so.shop = %s""",
+            (SHOP,),
+        ).fetchall()
+    )
+    assert booked == {("Main Warehouse", "Online")}
+    assert len(imported(conn)) == len(imported(conn, "location_id is not null"))

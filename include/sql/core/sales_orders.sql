@@ -1,7 +1,8 @@
 -- core.sales_orders: every order that passes core.sales_order_candidates (neither skipped by the
 -- import rules nor rejected); the web order number (Shopify's order name, e.g. #1001) is kept in
 -- its own column. Its customer is the one its Shopify customer became (core/customers.sql), or
--- its channel's proxy customer (proxy mode, guest checkouts). The transaction type and the hold are decided once, at import: afterwards the
+-- its channel's proxy customer (proxy mode, guest checkouts). The transaction type, default
+-- location and class and the hold are decided once, at import: afterwards the
 -- back office owns them (it releases holds), while Shopify's statuses and the mapped order
 -- status follow the web order. An order Shopify deleted is history: its sales order and lines
 -- stay, marked with the deletion time, and are not updated.
@@ -10,7 +11,7 @@ insert into core.sales_orders (
     currency_code, total, tax, freight, ship_to_state, ship_to_country,
     sales_channel, financial_status, fulfillment_status, order_status, secondary_status,
     transaction_type, on_hold, hold_reason, ship_to_id, taxable, sales_tax_code, item_sales_tax,
-    ship_method, payment_method, payment_term, discount_code, discount_item, discount_total
+    ship_method, payment_method, payment_term, discount_code, discount_item, discount_total, location_id, class
 )
 select
     c.shop,
@@ -42,7 +43,9 @@ select
     c.payment_term,
     c.discount_code,
     c.discount_item,
-    c.discount_total
+    c.discount_total,
+    c.location_id,
+    c.class
 from core.sales_order_candidates as c
 left join core.ship_to_addresses as st on st.customer_id = c.customer_id and st.address_key = c.ship_to_key
 where c.shop = %(shop)s and c.skip_reason is null and c.reject_reason is null

@@ -198,3 +198,22 @@ create table if not exists core.discount_rules (
 alter table core.sales_orders add column if not exists discount_code text;
 alter table core.sales_orders add column if not exists discount_item text;
 alter table core.sales_orders add column if not exists discount_total numeric(18, 4) not null default 0;
+
+-- Where and under which class a web order is booked (settings default_location, default_class).
+alter table core.sales_orders add column if not exists location_id bigint references core.locations;
+alter table core.sales_orders add column if not exists class text;
+
+-- Payments of imported orders, only when import_payments asks for them: Shopify's successful
+-- sales and captures, and refunds as negative amounts.
+create table if not exists core.payments (
+    payment_id bigserial primary key,
+    sales_order_id bigint not null references core.sales_orders on delete cascade,
+    shopify_transaction_id text not null,
+    kind text not null check (kind in ('payment', 'refund')),
+    gateway text,
+    payment_method text,
+    amount numeric(18, 4) not null,
+    currency_code text not null,
+    processed_at timestamptz,
+    unique (sales_order_id, shopify_transaction_id)
+);

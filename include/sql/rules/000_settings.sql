@@ -19,6 +19,9 @@ select
     nullif(max(value) filter (where setting = 'default_payment_method'), '') as default_payment_method,
     nullif(max(value) filter (where setting = 'default_payment_term'), '') as default_payment_term,
     nullif(max(value) filter (where setting = 'default_discount_item'), '') as default_discount_item,
+    coalesce(nullif(max(value) filter (where setting = 'import_payments'), ''), 'false')::boolean as import_payments,
+    nullif(max(value) filter (where setting = 'default_location'), '') as default_location,
+    nullif(max(value) filter (where setting = 'default_class'), '') as default_class,
     string_to_array(
         replace(coalesce(max(value) filter (where setting = 'mandatory_fields'), 'line_sku'), ' ', ''), ','
     ) as mandatory_fields

@@ -92,6 +92,13 @@ select
     dc.discount as discount_code,
     case when dc.discount is not null then coalesce(dr.discount_item, s.default_discount_item) end as discount_item,
     coalesce(da.allocated, 0) as discount_total,
+    (
+        select l.location_id from core.locations as l
+        where l.shop = o._shop and s.default_location in (l.name, l.shopify_location_id)
+        order by l.location_id
+        limit 1
+    ) as location_id,
+    s.default_class as class,
     coalesce(o.total_price > s.hold_above_total, false) as on_hold,
     case
         when o.total_price > s.hold_above_total
