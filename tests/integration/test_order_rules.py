@@ -466,3 +466,44 @@ def test_orders_are_booked_at_the_default_location_and_class(conn, mappings):
     )
     assert booked == {("Main Warehouse", "Online")}
     assert len(imported(conn)) == len(imported(conn, "location_id is not null"))
+
+
+def test_shipping_can_be_a_line_of_the_freight_item(conn, mappings):
+    from shopify_elt.checks import run_checks
+
+    sku = conn.execute(
+        "select sku from core.items where shop = %s and deleted_at is null order by sku limit 1", (SHOP,)
+    ).fetchone()[0]
+    set_setting(mappings, "freight_as", "line_item")
+    set_setting(mappings, "freight_item_sku", "NO-SUCH-SKU")
+    build_core(conn, SHOP, "freight-unknown", mappings)
+    reasons = {
+        r[0]
+        for r in conn.execute(
+            "select reason from ops.rejects where shop = %s and run_id = 'freight-unknown'", (SHOP,)
+        ).fetchall()
+    }
+    assert "freight item NO-SUCH-SKU is not a known item" in reasons
+    assert imported(conn) == imported(conn, "freight = 0"), "orders without shipping still load"
+
+    forget_core(conn)
+    set_setting(mappings, "freight_item_sku", sku)
+    build_core(conn, SHOP, "freight-line", mappings)
+    shipping = dict(
+        conn.execute(
+            "select id, total_shipping from staging.shopify_orders where _shop = %s and total_shipping > 0", (SHOP,)
+        ).fetchall()
+    )
+    lines = dict(
+        conn.execute(
+            """select so.shopify_order_id, sol.unit_price from core.sales_order_lines as sol
+               join core.sales_orders as so using (sales_order_id) join core.items as i using (item_id)
+               where so.shop = %s and sol.shopify_line_item_id = so.shopify_order_id || '#freight' and i.sku = %s""",
+            (SHOP, sku),
+        ).fetchall()
+    )
+    assert lines and lines == {o: shipping[o] for o in imported(conn) if o in shipping}
+    assert imported(conn, "freight <> 0") == set()
+    totals = run_checks(conn, SHOP)["sales_order_totals"]
+    assert totals["offending"] == 0, totals
+    assert build_core(conn, SHOP, "freight-again", mappings)["sales_order_lines"] == 0

@@ -22,6 +22,8 @@ select
     coalesce(nullif(max(value) filter (where setting = 'import_payments'), ''), 'false')::boolean as import_payments,
     nullif(max(value) filter (where setting = 'default_location'), '') as default_location,
     nullif(max(value) filter (where setting = 'default_class'), '') as default_class,
+    coalesce(nullif(max(value) filter (where setting = 'freight_as'), ''), 'freight') as freight_as,
+    nullif(max(value) filter (where setting = 'freight_item_sku'), '') as freight_item_sku,
     string_to_array(
         replace(coalesce(max(value) filter (where setting = 'mandatory_fields'), 'line_sku'), ' ', ''), ','
     ) as mandatory_fields

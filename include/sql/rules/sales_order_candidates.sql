@@ -55,7 +55,8 @@ select
     o.currency_code,
     o.total_price as total,
     coalesce(o.total_tax, 0) as tax,
-    coalesce(o.total_shipping, 0) as freight,
+    case when s.freight_as = 'line_item' then 0 else coalesce(o.total_shipping, 0) end as freight,
+    case when s.freight_as = 'line_item' then coalesce(o.total_shipping, 0) else 0 end as freight_line,
     o._raw -> 'shippingAddress' ->> 'provinceCode' as ship_to_state,
     o._raw -> 'shippingAddress' ->> 'countryCodeV2' as ship_to_country,
     o.sales_channel,
@@ -127,6 +128,9 @@ select
         when 'line_sku' = any(s.mandatory_fields) and ns.first_line is not null
             then 'mandatory field missing: line item ' || ns.first_line || ' has no SKU'
         when u.first_unmapped is not null then 'line item ' || u.first_unmapped || ' is not a known item'
+        when s.freight_as = 'line_item' and coalesce(o.total_shipping, 0) > 0 and not exists (
+            select 1 from core.items as fi where fi.shop = o._shop and fi.sku = s.freight_item_sku and fi.deleted_at is null
+        ) then 'freight item ' || coalesce(s.freight_item_sku, '(freight_item_sku is not set)') || ' is not a known item'
         when st.order_status is null
             then 'no order status mapping for financial status ' || coalesce(o.financial_status, '(none)')
             || ', fulfillment status ' || coalesce(o.fulfillment_status, '(none)')
