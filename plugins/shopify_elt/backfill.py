@@ -30,10 +30,10 @@ from psycopg.types.json import Jsonb
 from shopify_elt.bulk import BulkExport, BulkOperationFailed, BulkOperationSlow, read_jsonl
 from shopify_elt.bulk_query import TYPENAME, bulk_children, paged_children, paged_heads, render
 from shopify_elt.errors import ShopifyScopeError, ShopifyServerError
-from shopify_elt.extract import PARENT_DONE, StreamExtractor
+from shopify_elt.extract import PARENT_DONE, StreamExtractor, lock_stream, search_time
 from shopify_elt.hooks.shopify import ShopifyHook
 from shopify_elt.load import LoadCounts, StagingWriter
-from shopify_elt.records import mark_holder
+from shopify_elt.records import RecordError, mark_holder, parse_timestamp
 from shopify_elt.streams import Stream, load_document
 
 log = logging.getLogger(__name__)
@@ -52,7 +52,7 @@ class Span:
     end: datetime
 
     def search(self) -> str:
-        return f"created_at:>='{_iso(self.start)}' AND created_at:<'{_iso(self.end)}'"
+        return f"created_at:>='{search_time(self.start)}' AND created_at:<'{search_time(self.end)}'"
 
     def halves(self) -> list[Span]:
         middle = self.start + (self.end - self.start) / 2
@@ -62,10 +62,6 @@ class Span:
     @property
     def length(self) -> timedelta:
         return self.end - self.start
-
-
-def _iso(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def plan_spans(start: datetime, end: datetime, days: float) -> list[Span]:
@@ -161,8 +157,9 @@ class Backfill:
         data = self.hook.graphql(ACCESS_SCOPES).data
         granted = {s["handle"] for s in data["currentAppInstallation"]["accessScopes"]}
         if "read_all_orders" not in granted:
+            cutoff = search_time(self.now() - READ_ALL_ORDERS_AGE)
             raise ShopifyScopeError(
-                f"orders created before {_iso(self.now() - READ_ALL_ORDERS_AGE)} need the read_all_orders scope, "
+                f"orders created before {cutoff} need the read_all_orders scope, "
                 f"which this app lacks: Shopify would silently return only the last 60 days. Grant it (request "
                 f"access in the Partner Dashboard) or start the backfill within the last 60 days.",
             )
@@ -287,10 +284,8 @@ class Backfill:
     # ------------------------------------------------------------------ progress
     def _lock(self, stream: Stream) -> None:
         """The hourly run's per-stream locks, in one order: never two writers on a stream at once."""
-        names = sorted({stream.name, *(c.name for c in (*bulk_children(stream), *paged_children(stream)))})
-        with self.conn.cursor() as cur:
-            for name in names:
-                cur.execute("select pg_advisory_xact_lock(hashtextextended(%s, 0))", (f"extract:{self.shop}:{name}",))
+        for name in sorted({stream.name, *(c.name for c in (*bulk_children(stream), *paged_children(stream)))}):
+            lock_stream(self.conn, self.shop, name)
 
     def _begin(self, stream: Stream, window: Span) -> datetime:
         """Where this window starts: after the last commit of an unfinished run, else at its start."""
@@ -363,5 +358,7 @@ def _groups(lines: Iterator[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
 
 
 def _created(record: dict[str, Any]) -> datetime | None:
-    value = record.get("createdAt")
-    return datetime.fromisoformat(value.replace("Z", "+00:00")) if isinstance(value, str) else None
+    try:
+        return parse_timestamp(record.get("createdAt"))
+    except RecordError:
+        return None

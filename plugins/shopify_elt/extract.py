@@ -40,11 +40,12 @@ class Window:
 
     def search(self, field: str) -> str:
         """Shopify search syntax for the window, e.g. ``updated_at:>='…' AND updated_at:<='…'``."""
-        end = f"{field}:<='{_iso(self.end)}'"
-        return end if self.start is None else f"{field}:>='{_iso(self.start)}' AND {end}"
+        end = f"{field}:<='{search_time(self.end)}'"
+        return end if self.start is None else f"{field}:>='{search_time(self.start)}' AND {end}"
 
 
-def _iso(moment: datetime) -> str:
+def search_time(moment: datetime) -> str:
+    """A moment as Shopify's search syntax compares it: UTC, to the second (``2026-01-01T00:00:00Z``)."""
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 

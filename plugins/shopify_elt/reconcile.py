@@ -8,12 +8,13 @@ count (``ordersCount`` …) say, per run: Shopify has N, staging has S, R were r
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import psycopg
 from psycopg import sql
 
+from shopify_elt.extract import search_time
 from shopify_elt.hooks.shopify import ShopifyHook
 from shopify_elt.streams import STREAMS_BY_NAME, load_document
 
@@ -46,11 +47,7 @@ def reconcile(
     records created while the run was going — a busy store's new orders — for every stream that
     promotes ``created_at``; the others are counted whole.
     """
-    variables = (
-        {"createdBefore": f"created_at:<='{created_before.astimezone(UTC):%Y-%m-%dT%H:%M:%SZ}'"}
-        if created_before
-        else {}
-    )
+    variables = {"createdBefore": f"created_at:<='{search_time(created_before)}'"} if created_before else {}
     counts = hook.graphql(COUNTS, variables).data
     result: dict[str, dict[str, Any]] = {}
     with conn.cursor() as cur:
