@@ -10,7 +10,7 @@ from typing import Any
 from shopify_elt.backfill import Backfill, Span, plan_spans
 from shopify_elt.hooks.shopify import ShopifyHook
 from shopify_elt.load import LoadCounts
-from shopify_elt.report import save_report
+from shopify_elt.report import save_report, stream_table
 from shopify_elt.streams import STREAMS_BY_NAME
 from shopify_elt.warehouse import connect
 
@@ -78,10 +78,6 @@ def format_backfill(summary: dict[str, Any]) -> str:
         f"Shopify backfill {summary['run_id']} — shop {summary['shop']}: {summary['windows']} windows, "
         f"{summary['jobs']} bulk jobs ({summary['failed_jobs']} failed and recovered, "
         f"{summary['resumed_windows']} windows resumed)",
-        f"  {'stream':<22}{'extracted':>10}{'inserted':>10}{'updated':>10}{'deleted':>9}{'rejected':>10}",
+        *stream_table(summary["streams"]),
     ]
-    for name, c in summary["streams"].items():
-        lines.append(
-            f"  {name:<22}{c['extracted']:>10}{c['inserted']:>10}{c['updated']:>10}{c['deleted']:>9}{c['rejected']:>10}"
-        )
     return "\n".join(lines)

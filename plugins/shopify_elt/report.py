@@ -47,14 +47,20 @@ def save_report(conn: psycopg.Connection, report: dict[str, Any], dag_id: str) -
         )
 
 
-def format_report(report: dict[str, Any]) -> str:
-    """A short plain-text report for the task log and the demo."""
-    lines = [f"Shopify sync {report['run_id']} — shop {report['shop']}", "", "Extracted to staging:"]
-    lines.append(f"  {'stream':<32}{'extracted':>10}{'inserted':>10}{'updated':>10}{'deleted':>9}{'rejected':>10}")
-    for name, c in sorted(report["streams"].items()):
+def stream_table(streams: dict[str, dict[str, int]]) -> list[str]:
+    """Load counts per stream as aligned text lines (the sync and backfill reports share it)."""
+    lines = [f"  {'stream':<32}{'extracted':>10}{'inserted':>10}{'updated':>10}{'deleted':>9}{'rejected':>10}"]
+    for name, c in sorted(streams.items()):
         lines.append(
             f"  {name:<32}{c['extracted']:>10}{c['inserted']:>10}{c['updated']:>10}{c['deleted']:>9}{c['rejected']:>10}"
         )
+    return lines
+
+
+def format_report(report: dict[str, Any]) -> str:
+    """A short plain-text report for the task log and the demo."""
+    lines = [f"Shopify sync {report['run_id']} — shop {report['shop']}", "", "Extracted to staging:"]
+    lines += stream_table(report["streams"])
     lines += ["", "Loaded into core (rows written by its SQL file / rows in table):"]
     for table in CORE_BUILD_ORDER:
         changed = report["core"].get(table, 0)
