@@ -6,7 +6,18 @@ from psycopg import sql
 
 from shopify_elt.streams import STREAMS
 
-OPS_TABLES = ("stream_state", "rejects", "backfill_windows", "sync_runs", "deletion_sweeps", "inventory_pushes")
+OPS_TABLES = (
+    "stream_state",
+    "rejects",
+    "backfill_windows",
+    "sync_runs",
+    "deletion_sweeps",
+    "inventory_pushes",
+    "order_changes",
+    "transform_scope",
+    "transform_state",
+    "order_outcomes",
+)
 CORE_TABLES = ("sales_orders", "customer_links", "items", "customers", "locations")
 """Deleted in this order: what points at a row goes first (order lines go with their order)."""
 
@@ -19,6 +30,11 @@ def forget_shops(conn, pattern: str) -> None:
         )
     conn.execute(
         "delete from core.stock using core.items as i where i.item_id = stock.item_id and i.shop like %s", (pattern,)
+    )
+    conn.execute(  # a kit and its components are items of one shop
+        "delete from core.kit_components using core.items as i where i.item_id = kit_components.kit_item_id"
+        " and i.shop like %s",
+        (pattern,),
     )
     conn.execute("delete from core.sales_orders where shop like %s", (pattern,))  # before the ship-tos it uses
     conn.execute(

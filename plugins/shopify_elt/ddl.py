@@ -14,6 +14,12 @@ from shopify_elt.warehouse import SQL_DIR, run_file
 
 DDL_LOCK = 727_001  # pg_advisory_xact_lock key: one schema migration at a time
 
+CHANGE_ROOT = "orders"
+"""The stream whose records the core build rebuilds one by one: a change to a staged order or to
+any of its children queues the order (``ops.order_changes``, include/sql/ddl/027_transform.sql)."""
+
+_CHANGE_EVENTS = (("insert", "new"), ("update", "new"), ("delete", "old"))
+
 
 def staging_ddl(stream: Stream) -> list[sql.Composed]:
     """The statements creating ``staging.shopify_<stream>`` (and adding new promoted columns)."""
@@ -44,7 +50,37 @@ def staging_ddl(stream: Stream) -> list[sql.Composed]:
                 sql.Identifier(f"{stream.table}_parent"), table
             )
         )
-    return statements
+    statements += [
+        sql.SQL("create index if not exists {} on {} (_shop, {})").format(
+            sql.Identifier(f"{stream.table}_{column}"), table, sql.Identifier(column)
+        )
+        for column in stream.indexed
+    ]
+    return statements + change_triggers(stream)
+
+
+def change_triggers(stream: Stream) -> list[sql.Composed]:
+    """Statement triggers queueing the orders whose staged rows a statement changed (inserted,
+    updated or deleted): on the orders table by ``id``, on its children by ``_parent_id``."""
+    if stream.name == CHANGE_ROOT:
+        key = "id"
+    elif stream.parent == CHANGE_ROOT:
+        key = "_parent_id"
+    else:
+        return []
+    return [
+        sql.SQL(
+            "create or replace trigger {name} after {event} on {table} referencing {side} table as changed_rows"
+            " for each statement execute function ops.queue_order_changes({key})"
+        ).format(
+            name=sql.Identifier(f"queue_order_changes_on_{event}"),
+            event=sql.SQL(event),
+            table=sql.Identifier("staging", stream.table),
+            side=sql.SQL(side),
+            key=sql.Literal(key),
+        )
+        for event, side in _CHANGE_EVENTS
+    ]
 
 
 def ensure_schema(conn: psycopg.Connection) -> None:

@@ -105,7 +105,7 @@ def skipped_orders(conn: psycopg.Connection, shop: str) -> dict[str, int]:
     """Web orders the import rules leave out on purpose (archived, test, channel …), per reason."""
     with conn.cursor() as cur:
         cur.execute(
-            """select skip_reason, count(*) from core.sales_order_candidates
+            """select skip_reason, count(*) from ops.order_outcomes
                where shop = %s and skip_reason is not null group by 1 order by 1""",
             (shop,),
         )

@@ -132,6 +132,8 @@ class Stream:
         connection inside a list (refund line items) cannot be, and is read page by page.
     :param node_types: GraphQL types of a child's connection nodes: a bulk file gives each
         nested node its own line, told apart only by ``__typename``.
+    :param indexed: promoted columns the core build looks rows up by (an index on
+        ``(_shop, column)``), e.g. the orders of a customer whose matching changed.
     """
 
     name: str
@@ -153,6 +155,7 @@ class Stream:
     node_types: tuple[str, ...] = ()
     page_size: int = 250
     extra_variables: dict[str, int] = field(default_factory=dict)
+    indexed: tuple[str, ...] = ()
 
     @cached_property
     def document(self) -> str:
@@ -328,6 +331,7 @@ STREAMS: tuple[Stream, ...] = (
         page_size=50,
         extra_variables={"lineItemsFirst": 20},
         continuations=(Continuation("lineItems", "order_line_items", ("order", "lineItems")),),
+        indexed=("customer_id",),
         columns=(
             col("name", "text", "name"),
             col("email", "text", "email"),

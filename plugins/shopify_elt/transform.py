@@ -2,11 +2,19 @@
 
 Every file is an idempotent upsert (``IS DISTINCT FROM`` guards), so a re-run changes nothing;
 the whole build runs in one transaction, so a failure leaves core as it was.
+
+The build is incremental in orders, the part of a store that grows: it rebuilds the orders
+queued since the last build (triggers on the staging tables queue every order whose rows
+change), the orders it rejected last time, and the orders of customers matched anew. When the
+mapping files or the rule and core SQL change, every order of the shop is rebuilt once, and the
+guards write only the orders the change affects. Catalogue, customers and stock are rebuilt
+whole each time (their size is the catalogue's, not the order history's).
 """
 
 from __future__ import annotations
 
 import csv
+import hashlib
 from pathlib import Path
 
 import psycopg
@@ -19,6 +27,7 @@ MAPPINGS_DIR = SQL_DIR.parent / "mappings"
 CORE_BUILD_ORDER: tuple[str, ...] = (
     "locations",
     "items",
+    "kit_components",
     "customers",
     "ship_to_addresses",
     "stock",
@@ -27,6 +36,11 @@ CORE_BUILD_ORDER: tuple[str, ...] = (
     "payments",
 )
 """``include/sql/core/<table>.sql`` in dependency order; each builds exactly one core table."""
+
+ORDERS_START = "ship_to_addresses"
+"""The first file reading the sales order candidates: they are evaluated once, before it."""
+
+BUILD_LOCK = 727_002  # pg_advisory_xact_lock class: one core build per shop at a time
 
 
 MAPPINGS: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -40,6 +54,7 @@ MAPPINGS: dict[str, tuple[str, tuple[str, ...]]] = {
         "order_status_rules",
         ("priority", "financial_status", "fulfillment_status", "cancelled", "order_status", "secondary_status"),
     ),
+    "kits.csv": ("kit_rules", ("kit_sku", "component_sku", "quantity")),
 }
 """``include/mappings/<file>`` -> the ``core`` table it replaces at every build, and its columns."""
 
@@ -65,13 +80,33 @@ def load_mappings(conn: psycopg.Connection, mappings_dir: Path = MAPPINGS_DIR) -
                     copy.write_row(row)
 
 
+def transform_version(mappings_dir: Path = MAPPINGS_DIR) -> str:
+    """A hash of what decides the core rows: the mapping files and the rule and core SQL."""
+    digest = hashlib.sha256()
+    paths = [mappings_dir / name for name in sorted(MAPPINGS)]
+    paths += sorted((SQL_DIR / "rules").glob("*.sql")) + sorted((SQL_DIR / "core").glob("*.sql"))
+    for path in paths:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
 def build_core(conn: psycopg.Connection, shop: str, run_id: str, mappings_dir: Path = MAPPINGS_DIR) -> dict[str, int]:
-    """Run the core build for one shop; returns rows changed per core table and rejects."""
-    params = {"shop": shop, "run_id": run_id}
+    """Run the core build for one shop; returns rows changed per core table."""
+    version = transform_version(mappings_dir)
+    params = {"shop": shop, "run_id": run_id, "version": version}
     changed: dict[str, int] = {}
     with conn.transaction():
+        with conn.cursor() as cur:  # one build per shop at a time: the scope and the queue are per shop
+            cur.execute("select pg_advisory_xact_lock(%s, hashtext(%s))", (BUILD_LOCK, shop))
+            cur.execute("select version from ops.transform_state where shop = %s", (shop,))
+            row = cur.fetchone()
         load_mappings(conn, mappings_dir)
+        run_file(conn, "transform/scope.sql", {**params, "full": row is None or row[0] != version})
         for table in CORE_BUILD_ORDER:
+            if table == ORDERS_START:
+                run_file(conn, "transform/candidates.sql", params)
             changed[table] = run_file(conn, f"core/{table}.sql", params)
         run_file(conn, "core/rejects.sql", params)
+        run_file(conn, "transform/outcomes.sql", params)
+        run_file(conn, "transform/finish.sql", params)
     return changed

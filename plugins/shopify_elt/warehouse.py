@@ -37,8 +37,21 @@ def sql_file(relative: str) -> str:
 
 
 def statements(text: str) -> list[str]:
-    """Split a SQL file into statements at a ``;`` that ends a line (our files keep to that)."""
-    return [s.strip() for s in _STATEMENT_END.split(text) if s.strip() and not _only_comments(s)]
+    """Split a SQL file into statements at a ``;`` that ends a line (our files keep to that),
+    except inside a ``$$``-quoted body (a function's)."""
+    found: list[str] = []
+    current = ""
+    for position, part in enumerate(text.split("$$")):
+        if position % 2:  # inside $$ … $$
+            current += "$$" + part + "$$"
+            continue
+        first, *rest = _STATEMENT_END.split(part)
+        current += first
+        if rest:
+            found += [current, *rest[:-1]]
+            current = rest[-1]
+    found.append(current)
+    return [s.strip() for s in found if s.strip() and not _only_comments(s)]
 
 
 def _only_comments(text: str) -> bool:

@@ -60,8 +60,8 @@ def forget_core(conn) -> None:
         " where c.customer_id = ship_to_addresses.customer_id and c.shop = %s",
         (SHOP,),
     )
-    for table in ("customer_links", "customers"):
-        conn.execute(f"delete from core.{table} where shop = %s", (SHOP,))
+    for table in ("core.customer_links", "core.customers", "ops.transform_state", "ops.order_outcomes"):
+        conn.execute(f"delete from {table} where shop = %s", (SHOP,))  # no state: the next build is a full one
 
 
 @pytest.fixture()
@@ -96,7 +96,7 @@ def imported(conn, condition: str = "true") -> set[str]:
 
 
 def skipped(conn) -> dict[str, str]:
-    query = "select shopify_order_id, skip_reason from core.sales_order_candidates where shop = %s"
+    query = "select shopify_order_id, skip_reason from ops.order_outcomes where shop = %s"
     return {k: v for k, v in conn.execute(query + " and skip_reason is not null", (SHOP,)).fetchall()}
 
 
@@ -110,8 +110,7 @@ def test_archived_and_test_orders_are_never_imported_by_default(conn, mappings):
     assert {o for o, r in reasons.items() if r.startswith("test order")} == tests
     assert not imported(conn) & (archived | tests)
     rejected = conn.execute(
-        "select count(*) from core.sales_order_candidates where shop = %s and skip_reason is null"
-        " and reject_reason is not null",
+        "select count(*) from ops.order_outcomes where shop = %s and reject_reason is not null",
         (SHOP,),
     ).fetchone()[0]
     assert len(imported(conn)) + rejected + len(reasons) == len(staged_orders(conn))

@@ -28,7 +28,7 @@ where (core.customers.email, core.customers.first_name, core.customers.last_name
        core.customers.deleted_at)
     is distinct from (excluded.email, excluded.first_name, excluded.last_name, excluded.zip, excluded.deleted_at);
 
--- The proxy customer of every sales channel that needs one.
+-- The proxy customer of every sales channel that needs one (for the orders of the build's scope).
 insert into core.customers (shop, customer_key, first_name, last_name, customer_type, sales_rep, is_proxy)
 select distinct
     o._shop,
@@ -38,10 +38,22 @@ select distinct
     s.default_customer_type,
     s.default_sales_rep,
     true
-from staging.shopify_orders as o
+from ops.transform_scope as ts
+inner join staging.shopify_orders as o on o._shop = ts.shop and o.id = ts.shopify_order_id
 cross join core.import_settings as s
-where o._shop = %(shop)s and o._deleted_at is null and (s.customer_matching = 'proxy' or o.customer_id is null)
+where ts.shop = %(shop)s and o._deleted_at is null and (s.customer_matching = 'proxy' or o.customer_id is null)
 on conflict (shop, customer_key) do nothing;
+
+-- A Shopify customer about to be linked to another customer than before (a new email merges it
+-- with another, say): its orders join the build's scope, so they follow it.
+insert into ops.transform_scope (shop, shopify_order_id)
+select o._shop, o.id
+from core.customer_keys as k
+inner join core.customers as cu on cu.shop = k.shop and cu.customer_key = k.customer_key
+inner join core.customer_links as cl on cl.shop = k.shop and cl.shopify_customer_id = k.shopify_customer_id
+inner join staging.shopify_orders as o on o._shop = k.shop and o.customer_id = k.shopify_customer_id
+where k.shop = %(shop)s and cl.customer_id <> cu.customer_id
+on conflict do nothing;
 
 -- Which customer each Shopify customer became (none in proxy mode: its orders go to the proxy).
 insert into core.customer_links (shop, shopify_customer_id, customer_id)

@@ -1,6 +1,6 @@
 -- core.payments, only when import_payments is true: every successful sale and capture of an
--- imported order as a payment, every successful refund as a negative one, with the payment
--- method its gateway maps to (payment_methods.csv, else default_payment_method). Test
+-- imported order of the build's scope as a payment, every successful refund as a negative one,
+-- with the payment method its gateway maps to (payment_methods.csv, else default_payment_method). Test
 -- transactions, authorizations and voids move no money and are left out. Idempotent: a
 -- payment is written again only when Shopify's transaction changed.
 insert into core.payments (
@@ -15,12 +15,13 @@ select
     case when t.kind = 'REFUND' then -t.amount else t.amount end,
     t.currency_code,
     t.processed_at
-from staging.shopify_order_transactions as t
-join core.sales_orders as so on so.shop = t._shop and so.shopify_order_id = t._parent_id
+from ops.transform_scope as ts
+inner join staging.shopify_order_transactions as t on t._shop = ts.shop and t._parent_id = ts.shopify_order_id
+inner join core.sales_orders as so on so.shop = t._shop and so.shopify_order_id = t._parent_id
 cross join core.import_settings as s
 left join core.payment_method_rules as pm on lower(pm.gateway) = lower(t.gateway)
 where
-    t._shop = %(shop)s and s.import_payments and t._deleted_at is null
+    ts.shop = %(shop)s and s.import_payments and t._deleted_at is null
     and t.status = 'SUCCESS' and t.kind in ('SALE', 'CAPTURE', 'REFUND') and not coalesce(t.is_test, false)
     and t.amount is not null and t.currency_code is not null
 on conflict (sales_order_id, shopify_transaction_id) do update

@@ -1,5 +1,5 @@
--- core.sales_orders: every order that passes core.sales_order_candidates (neither skipped by the
--- import rules nor rejected); the web order number (Shopify's order name, e.g. #1001) is kept in
+-- core.sales_orders: every order of the build's scope that passes core.sales_order_candidates
+-- (neither skipped by the import rules nor rejected); the web order number (Shopify's order name, e.g. #1001) is kept in
 -- its own column. Its customer is the one its Shopify customer became (core/customers.sql), or
 -- its channel's proxy customer (proxy mode, guest checkouts). The transaction type, default
 -- location and class and the hold are decided once, at import: afterwards the
@@ -46,7 +46,7 @@ select
     c.discount_total,
     c.location_id,
     c.class
-from core.sales_order_candidates as c
+from pg_temp.order_candidates as c
 left join core.ship_to_addresses as st on st.customer_id = c.customer_id and st.address_key = c.ship_to_key
 where c.shop = %(shop)s and c.skip_reason is null and c.reject_reason is null
 on conflict (shop, shopify_order_id) do update
@@ -99,9 +99,10 @@ where (core.sales_orders.web_order_number, core.sales_orders.customer_id, core.s
 
 update core.sales_orders as so
 set deleted_at = o._deleted_at
-from staging.shopify_orders as o
+from ops.transform_scope as ts
+inner join staging.shopify_orders as o on o._shop = ts.shop and o.id = ts.shopify_order_id
 where
-    o._shop = %(shop)s
+    ts.shop = %(shop)s
     and o._deleted_at is not null
     and so.shop = o._shop
     and so.shopify_order_id = o.id

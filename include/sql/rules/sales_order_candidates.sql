@@ -8,22 +8,31 @@ drop view if exists core.sales_order_candidates;
 --   reject_reason it should be imported but cannot be (missing data, an unknown item, no status
 --                 mapping); it goes to ops.rejects and is retried every run.
 -- An order is imported whole or not at all. Orders Shopify deleted are no candidates.
+-- Only the orders of the build's scope (ops.transform_scope) are candidates: an hourly build
+-- evaluates the orders that changed, not the store.
 create or replace view core.sales_order_candidates as
-with unmapped_lines as (
+with scoped_lines as (
+    select li.*
+    from ops.transform_scope as ts
+    inner join staging.shopify_order_line_items as li on li._shop = ts.shop and li._parent_id = ts.shopify_order_id
+    where li._deleted_at is null
+),
+
+unmapped_lines as (
     select
         li._shop as shop,
         li._parent_id as shopify_order_id,
         min(coalesce(li.sku, li.title, li.id)) as first_unmapped
-    from staging.shopify_order_line_items as li
+    from scoped_lines as li
     left join core.items as i on i.shop = li._shop and i.shopify_variant_id = li.variant_id
-    where i.item_id is null and li._deleted_at is null
+    where i.item_id is null
     group by li._shop, li._parent_id
 ),
 
 lines_without_sku as (
     select li._shop as shop, li._parent_id as shopify_order_id, min(coalesce(li.title, li.id)) as first_line
-    from staging.shopify_order_line_items as li
-    where nullif(trim(li.sku), '') is null and li._deleted_at is null
+    from scoped_lines as li
+    where nullif(trim(li.sku), '') is null
     group by li._shop, li._parent_id
 ),
 
@@ -35,7 +44,8 @@ orders as (
         case when s.sales_tax_state_from = 'shipping' then o._raw -> 'shippingAddress'
              else o._raw -> 'billingAddress' end as tax_address,
         so.sales_order_id is not null as imported
-    from staging.shopify_orders as o
+    from ops.transform_scope as ts
+    inner join staging.shopify_orders as o on o._shop = ts.shop and o.id = ts.shopify_order_id
     cross join core.import_settings as s
     left join core.sales_orders as so on so.shop = o._shop and so.shopify_order_id = o.id
     where o._deleted_at is null
