@@ -7,7 +7,8 @@ from typing import Any
 
 import psycopg
 
-from shopify_elt.transform import CORE_BUILD_ORDER
+from shopify_elt.transform import CORE_BUILD_ORDER, MAPPING_FILES
+from shopify_elt.warehouse import sql_file
 
 
 def merge_extract_results(
@@ -68,6 +69,14 @@ def format_report(report: dict[str, Any]) -> str:
         lines.append(f"  {table:<20}{changed:>10} / {total}")
     for reason, count in (report.get("skipped") or {}).items():
         lines.append(f"  skipped by the import rules: {count} orders — {reason}")
+    unmapped = report.get("unmapped") or []
+    if unmapped:
+        lines += ["", "Values no mapping names (add them to include/mappings/<file>; orders, example, used instead):"]
+        for u in unmapped:
+            lines.append(
+                f"  {MAPPING_FILES.get(u['mapping'], u['mapping']):<20}{u['value']!s:<28}{u['orders']:>7}"
+                f"  {u['example']}  → {u['used_instead'] or '(none)'}"
+            )
     inv = report["inventory"]
     lines += [
         "",
@@ -110,6 +119,14 @@ def skipped_orders(conn: psycopg.Connection, shop: str) -> dict[str, int]:
             (shop,),
         )
         return dict(cur.fetchall())
+
+
+def unmapped_values(conn: psycopg.Connection, shop: str) -> list[dict[str, Any]]:
+    """Values the shop's orders carry that no mapping file names (``reports/unmapped_values.sql``)."""
+    with conn.cursor() as cur:
+        cur.execute(sql_file("reports/unmapped_values.sql"), {"shop": shop})
+        names = [column.name for column in cur.description or ()]
+        return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
 
 
 def core_totals(conn: psycopg.Connection, shop: str) -> dict[str, int]:

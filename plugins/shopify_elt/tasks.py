@@ -23,6 +23,7 @@ from shopify_elt.report import (
     rejects_by_stage,
     save_report,
     skipped_orders,
+    unmapped_values,
 )
 from shopify_elt.reverse.inventory import InventoryPusher
 from shopify_elt.streams import STREAMS_BY_NAME
@@ -175,6 +176,7 @@ def report(
             "core": core_changed,
             "core_totals": core_totals(conn, shop),
             "skipped": skipped_orders(conn, shop),
+            "unmapped": unmapped_values(conn, shop),
             "inventory": push_result["inventory"],
             "rejects": rejects_by_stage(conn, shop, run_id),
             "reconciliation": reconciliation["reconciliation"],

@@ -58,6 +58,14 @@ MAPPINGS: dict[str, tuple[str, tuple[str, ...]]] = {
 }
 """``include/mappings/<file>`` -> the ``core`` table it replaces at every build, and its columns."""
 
+MAPPING_FILES: dict[str, str] = {
+    "ship_method": "ship_methods.csv",
+    "payment_method": "payment_methods.csv",
+    "sales_tax": "sales_tax.csv",
+    "discount": "discounts.csv",
+}
+"""The kinds of ``core.sales_orders.unmapped`` -> the mapping file that maps them."""
+
 
 def load_mappings(conn: psycopg.Connection, mappings_dir: Path = MAPPINGS_DIR) -> None:
     """Replace the mapping tables with the versioned CSV files of ``mappings_dir``.

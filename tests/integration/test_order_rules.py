@@ -17,6 +17,7 @@ import pytest
 from shopify_elt.ddl import ensure_schema
 from shopify_elt.extract import StreamExtractor
 from shopify_elt.hooks.shopify import ShopifyHook
+from shopify_elt.report import unmapped_values
 from shopify_elt.streams import STREAMS_BY_NAME
 from shopify_elt.transform import MAPPINGS_DIR, build_core
 from shopify_elt.warehouse import connect
@@ -506,3 +507,34 @@ def test_shipping_can_be_a_line_of_the_freight_item(conn, mappings):
     totals = run_checks(conn, SHOP)["sales_order_totals"]
     assert totals["offending"] == 0, totals
     assert build_core(conn, SHOP, "freight-again", mappings)["sales_order_lines"] == 0
+
+
+def test_values_no_mapping_names_are_listed_until_a_mapping_names_them(conn, mappings):
+    ship_methods = mappings / "ship_methods.csv"
+    original = ship_methods.read_text()
+    ship_methods.write_text(original.replace("Express,Next Day Air\n", ""))  # a ship method not mapped yet
+    build_core(conn, SHOP, "unmapped-values", mappings)
+    listed = {(u["mapping"], u["value"]): u for u in unmapped_values(conn, SHOP)}
+    express = {
+        r[0]
+        for r in conn.execute(
+            """select distinct on (sl._parent_id) sl._parent_id, sl.title
+               from staging.shopify_order_shipping_lines as sl
+               join core.sales_orders as so on so.shop = sl._shop and so.shopify_order_id = sl._parent_id
+               where sl._shop = %s and not coalesce(sl.is_removed, false)
+               order by sl._parent_id, sl.id""",
+            (SHOP,),
+        ).fetchall()
+        if r[1] == "Express"
+    }
+    assert express, "the seeded store ships some orders Express"
+    assert {value for kind, value in listed if kind == "ship_method"} == {"Express"}
+    assert listed["ship_method", "Express"]["orders"] == len(express)
+    assert listed["ship_method", "Express"]["used_instead"] is None  # default_ship_method is empty
+    gateways = {value for kind, value in listed if kind == "payment_method"}
+    assert not gateways & {"shopify_payments", "paypal", "manual"}, "mapped gateways are not listed"
+
+    ship_methods.write_text(original)
+    changed = build_core(conn, SHOP, "unmapped-mapped", mappings)
+    assert changed["sales_orders"] == len(express), "the mapping reaches exactly its orders"
+    assert ("ship_method", "Express") not in {(u["mapping"], u["value"]) for u in unmapped_values(conn, SHOP)}

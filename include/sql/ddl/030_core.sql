@@ -217,3 +217,11 @@ create table if not exists core.payments (
     processed_at timestamptz,
     unique (sales_order_id, shopify_transaction_id)
 );
+
+-- What the cart called the ship method, payment gateway and tax region of a web order, and which
+-- of them no mapping row names (a default or a wildcard was used): the run report lists them.
+alter table core.sales_orders add column if not exists cart_ship_method text;
+alter table core.sales_orders add column if not exists payment_gateway text;
+alter table core.sales_orders add column if not exists tax_region text;
+alter table core.sales_orders add column if not exists unmapped text[] not null default '{}';
+create index if not exists sales_orders_unmapped on core.sales_orders (shop) where unmapped <> '{}';

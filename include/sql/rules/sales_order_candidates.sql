@@ -103,6 +103,18 @@ select
     dc.discount as discount_code,
     case when dc.discount is not null then coalesce(dr.discount_item, s.default_discount_item) end as discount_item,
     coalesce(da.allocated, 0) as discount_total,
+    -- What the cart called it, and which mappings had no row of their own for it (a default or a
+    -- wildcard was used): the run report lists these values so that they can be mapped.
+    cart.ship_method as cart_ship_method,
+    o._raw -> 'paymentGatewayNames' ->> 0 as payment_gateway,
+    nullif(concat_ws('-', o.tax_address ->> 'countryCodeV2', o.tax_address ->> 'provinceCode'), '') as tax_region,
+    array_remove(array[
+        case when cart.ship_method is not null and sm.ship_method is null then 'ship_method' end,
+        case when o._raw -> 'paymentGatewayNames' ->> 0 is not null and pm.gateway is null then 'payment_method' end,
+        case when coalesce(o.tax_address, 'null') <> 'null' and (tx.country_code is null or '*' in (tx.country_code, tx.province_code))
+            then 'sales_tax' end,
+        case when dc.discount is not null and dr.discount is null then 'discount' end
+    ], null) as unmapped,
     (
         select l.location_id from core.locations as l
         where l.shop = o._shop and s.default_location in (l.name, l.shopify_location_id)
@@ -163,7 +175,7 @@ left join lateral (  -- the order's first discount: its code, else its title (au
 left join core.discount_rules as dr on lower(dr.discount) = lower(dc.discount)
 left join core.order_discounts as da on da.shop = o._shop and da.shopify_order_id = o.id
 left join lateral (
-    select r.sales_tax_code, r.item_sales_tax
+    select r.country_code, r.province_code, r.sales_tax_code, r.item_sales_tax
     from core.sales_tax_rules as r
     where
         r.country_code in ('*', coalesce(o.tax_address ->> 'countryCodeV2', ''))
@@ -171,6 +183,13 @@ left join lateral (
     order by r.country_code = '*', r.province_code = '*'
     limit 1
 ) as tx on true
+left join lateral (  -- the cart's ship method: its first shipping line's title
+    select sl.title as ship_method
+    from staging.shopify_order_shipping_lines as sl
+    where sl._shop = o._shop and sl._parent_id = o.id and sl._deleted_at is null and not coalesce(sl.is_removed, false)
+    order by sl.id
+    limit 1
+) as cart on true
 left join lateral (
     select m.ship_method
     from staging.shopify_order_shipping_lines as sl
