@@ -141,6 +141,8 @@ def core_totals(conn: psycopg.Connection, shop: str) -> dict[str, int]:
         "sales_orders": "select count(*) from core.sales_orders where shop = %(shop)s",
         "sales_order_lines": "select count(*) from core.sales_order_lines join core.sales_orders"
         " using (sales_order_id) where shop = %(shop)s",
+        "sales_order_taxes": "select count(*) from core.sales_order_taxes join core.sales_orders"
+        " using (sales_order_id) where shop = %(shop)s",
         "payments": "select count(*) from core.payments join core.sales_orders using (sales_order_id)"
         " where shop = %(shop)s",
     }

@@ -33,6 +33,7 @@ CORE_BUILD_ORDER: tuple[str, ...] = (
     "stock",
     "sales_orders",
     "sales_order_lines",
+    "sales_order_taxes",
     "payments",
 )
 """``include/sql/core/<table>.sql`` in dependency order; each builds exactly one core table."""

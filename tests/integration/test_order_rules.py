@@ -31,6 +31,7 @@ SHOP = "rules.myshopify.com"
 STREAMS = (
     "locations", "products", "product_variants", "inventory_items", "inventory_levels", "customers", "orders",
     "order_shipping_lines", "order_discount_applications", "order_line_discount_allocations", "order_transactions",
+    "order_tax_lines",
 )  # fmt: skip
 
 
@@ -538,3 +539,53 @@ def test_values_no_mapping_names_are_listed_until_a_mapping_names_them(conn, map
     changed = build_core(conn, SHOP, "unmapped-mapped", mappings)
     assert changed["sales_orders"] == len(express), "the mapping reaches exactly its orders"
     assert ("ship_method", "Express") not in {(u["mapping"], u["value"]) for u in unmapped_values(conn, SHOP)}
+
+
+def test_tax_lines_and_who_cancelled_reach_the_sales_order(conn, mappings):
+    build_core(conn, SHOP, "taxes", mappings)
+    query = """select so.shopify_order_id, sum({amount})
+               from core.sales_orders as so join {table} as t on {join}
+               where so.shop = %s group by 1"""
+    staged = dict(
+        conn.execute(
+            query.format(
+                amount="t.amount",
+                table="staging.shopify_order_tax_lines",
+                join="t._shop = so.shop and t._parent_id = so.shopify_order_id",
+            ),
+            (SHOP,),
+        ).fetchall()
+    )
+    built = dict(
+        conn.execute(
+            query.format(
+                amount="t.amount", table="core.sales_order_taxes", join="t.sales_order_id = so.sales_order_id"
+            ),
+            (SHOP,),
+        ).fetchall()
+    )
+    assert staged and built == staged
+    assert build_core(conn, SHOP, "taxes-again", mappings)["sales_order_taxes"] == 0
+
+    by_customer, by_seller = sorted(imported(conn, "status = 'open'"))[:2]
+    for order, reason in ((by_customer, "CUSTOMER"), (by_seller, "INVENTORY")):  # as the next extraction stages it
+        conn.execute(
+            """update staging.shopify_orders
+               set cancelled_at = now(),
+                   _raw = _raw || jsonb_build_object('cancelledAt', now(), 'cancelReason', %s::text)
+               where _shop = %s and id = %s""",
+            (reason, SHOP, order),
+        )
+    try:
+        assert build_core(conn, SHOP, "cancelled", mappings)["sales_orders"] == 2
+        assert imported(conn, "status = 'cancelled' and cancelled_by = 'customer'") == {by_customer}
+        assert imported(conn, "status = 'cancelled' and cancelled_by = 'seller' and cancel_reason = 'INVENTORY'") == {
+            by_seller
+        }
+    finally:  # the staged store is shared by this module's tests
+        conn.execute(
+            """update staging.shopify_orders
+               set cancelled_at = null, _raw = _raw || '{"cancelReason": null, "cancelledAt": null}'
+               where _shop = %s and id in (%s, %s)""",
+            (SHOP, by_customer, by_seller),
+        )

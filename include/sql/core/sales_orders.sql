@@ -12,7 +12,7 @@ insert into core.sales_orders (
     sales_channel, financial_status, fulfillment_status, order_status, secondary_status,
     transaction_type, on_hold, hold_reason, ship_to_id, taxable, sales_tax_code, item_sales_tax,
     ship_method, payment_method, payment_term, discount_code, discount_item, discount_total, location_id, class,
-    cart_ship_method, payment_gateway, tax_region, unmapped
+    cart_ship_method, payment_gateway, tax_region, unmapped, cancel_reason, cancelled_by
 )
 select
     c.shop,
@@ -50,7 +50,9 @@ select
     c.cart_ship_method,
     c.payment_gateway,
     c.tax_region,
-    c.unmapped
+    c.unmapped,
+    c.cancel_reason,
+    c.cancelled_by
 from pg_temp.order_candidates as c
 left join core.ship_to_addresses as st on st.customer_id = c.customer_id and st.address_key = c.ship_to_key
 where c.shop = %(shop)s and c.skip_reason is null and c.reject_reason is null
@@ -85,6 +87,8 @@ set
     payment_gateway = excluded.payment_gateway,
     tax_region = excluded.tax_region,
     unmapped = excluded.unmapped,
+    cancel_reason = excluded.cancel_reason,
+    cancelled_by = excluded.cancelled_by,
     deleted_at = excluded.deleted_at
 where (core.sales_orders.web_order_number, core.sales_orders.customer_id, core.sales_orders.status,
        core.sales_orders.order_date, core.sales_orders.currency_code, core.sales_orders.total,
@@ -96,7 +100,8 @@ where (core.sales_orders.web_order_number, core.sales_orders.customer_id, core.s
        core.sales_orders.ship_method, core.sales_orders.payment_method, core.sales_orders.payment_term,
        core.sales_orders.discount_code, core.sales_orders.discount_item, core.sales_orders.discount_total,
        core.sales_orders.cart_ship_method, core.sales_orders.payment_gateway, core.sales_orders.tax_region,
-       core.sales_orders.unmapped, core.sales_orders.deleted_at)
+       core.sales_orders.unmapped, core.sales_orders.cancel_reason, core.sales_orders.cancelled_by,
+       core.sales_orders.deleted_at)
     is distinct from (excluded.web_order_number, excluded.customer_id, excluded.status,
                       excluded.order_date, excluded.currency_code, excluded.total, excluded.tax,
                       excluded.freight, excluded.ship_to_state, excluded.ship_to_country,
@@ -106,7 +111,8 @@ where (core.sales_orders.web_order_number, core.sales_orders.customer_id, core.s
                       excluded.ship_method, excluded.payment_method, excluded.payment_term,
                       excluded.discount_code, excluded.discount_item, excluded.discount_total,
                       excluded.cart_ship_method, excluded.payment_gateway, excluded.tax_region,
-                      excluded.unmapped, excluded.deleted_at);
+                      excluded.unmapped, excluded.cancel_reason, excluded.cancelled_by,
+                      excluded.deleted_at);
 
 update core.sales_orders as so
 set deleted_at = o._deleted_at

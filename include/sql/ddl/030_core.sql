@@ -225,3 +225,22 @@ alter table core.sales_orders add column if not exists payment_gateway text;
 alter table core.sales_orders add column if not exists tax_region text;
 alter table core.sales_orders add column if not exists unmapped text[] not null default '{}';
 create index if not exists sales_orders_unmapped on core.sales_orders (shop) where unmapped <> '{}';
+
+-- The taxes of a sales order as Shopify charged them (one row per tax line of the order: title,
+-- rate, amount), beside the order's mapped sales tax code and total tax.
+create table if not exists core.sales_order_taxes (
+    sales_order_tax_id bigserial primary key,
+    sales_order_id bigint not null references core.sales_orders on delete cascade,
+    shopify_tax_line_id text not null,
+    title text not null,
+    rate numeric(9, 6),
+    amount numeric(18, 4) not null,
+    currency_code text not null,
+    unique (sales_order_id, shopify_tax_line_id)
+);
+
+-- A cancelled web order cancels ours, saying who cancelled it: the customer (Shopify's reason
+-- CUSTOMER) or the seller (declined payment, fraud, no inventory, staff, other).
+alter table core.sales_orders add column if not exists cancel_reason text;
+alter table core.sales_orders add column if not exists cancelled_by text
+    check (cancelled_by in ('customer', 'seller'));

@@ -70,6 +70,12 @@ select
     o._raw -> 'shippingAddress' ->> 'provinceCode' as ship_to_state,
     o._raw -> 'shippingAddress' ->> 'countryCodeV2' as ship_to_country,
     o.sales_channel,
+    o._raw ->> 'cancelReason' as cancel_reason,
+    case
+        when o.cancelled_at is null then null
+        when o._raw ->> 'cancelReason' = 'CUSTOMER' then 'customer'
+        else 'seller'
+    end as cancelled_by,
     o.financial_status,
     o.fulfillment_status,
     st.order_status,
