@@ -36,6 +36,11 @@ def forget_shops(conn, pattern: str) -> None:
         " and i.shop like %s",
         (pattern,),
     )
+    conn.execute(  # their trackings and lines go with them
+        "delete from core.shipments using core.sales_orders as so"
+        " where so.sales_order_id = shipments.sales_order_id and so.shop like %s",
+        (pattern,),
+    )
     conn.execute("delete from core.sales_orders where shop like %s", (pattern,))  # before the ship-tos it uses
     conn.execute(
         "delete from core.ship_to_addresses using core.customers as c"

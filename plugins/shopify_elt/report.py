@@ -134,6 +134,8 @@ def core_totals(conn: psycopg.Connection, shop: str) -> dict[str, int]:
     queries = {
         "locations": "select count(*) from core.locations where shop = %(shop)s",
         "items": "select count(*) from core.items where shop = %(shop)s",
+        "kit_components": "select count(*) from core.kit_components join core.items on item_id = kit_item_id"
+        " where shop = %(shop)s",
         "customers": "select count(*) from core.customers where shop = %(shop)s",
         "stock": "select count(*) from core.stock join core.items using (item_id) where shop = %(shop)s",
         "ship_to_addresses": "select count(*) from core.ship_to_addresses join core.customers using (customer_id)"
@@ -144,6 +146,8 @@ def core_totals(conn: psycopg.Connection, shop: str) -> dict[str, int]:
         "sales_order_taxes": "select count(*) from core.sales_order_taxes join core.sales_orders"
         " using (sales_order_id) where shop = %(shop)s",
         "payments": "select count(*) from core.payments join core.sales_orders using (sales_order_id)"
+        " where shop = %(shop)s",
+        "shipments": "select count(*) from core.shipments join core.sales_orders using (sales_order_id)"
         " where shop = %(shop)s",
     }
     totals = {}

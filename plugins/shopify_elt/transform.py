@@ -35,6 +35,7 @@ CORE_BUILD_ORDER: tuple[str, ...] = (
     "sales_order_lines",
     "sales_order_taxes",
     "payments",
+    "shipments",
 )
 """``include/sql/core/<table>.sql`` in dependency order; each builds exactly one core table."""
 
