@@ -9,12 +9,15 @@
 3. **sweep_deletions** reads only the ids Shopify still has of customers, variants, inventory
    levels, locations and fulfillment orders, and marks staged rows whose id is gone as deleted
    (each stream at most every `sweep_every_hours`; 0 = every run).
-4. **build_core** runs `include/sql/core/*.sql`: items, locations, stock, customers, sales orders
-   and lines; records that cannot be imported go to `ops.rejects` with their reason.
+4. **build_core** runs `include/sql/core/*.sql`: items, kits, locations, stock, customers, sales
+   orders, lines, taxes, payments, shipments — only for the orders that changed since the last
+   build; records that cannot be imported go to `ops.rejects` with their reason.
 5. **data_quality_checks** runs `include/sql/checks/*.sql` (unique, not null, relationships,
    order totals), each a select of the offending rows with their problem; it records, never fails.
 6. **push_inventory_levels** writes available-to-sell quantities back to Shopify with
-   `inventorySetQuantities` (compare-and-set, idempotency key, batches of 250).
+   `inventorySetQuantities` (compare-and-set, idempotency key, batches of 250);
+   **push_shipments** sends the back office's shipments as fulfillments with their tracking
+   numbers, and later tracking changes, exactly once through the write ledger `ops.shopify_writes`.
 7. **reconcile_counts** compares Shopify's counts (`ordersCount` …) with staging plus rejects,
    for records created before the run began (minus the lag).
 8. **report_run** stores the run report (with the checks' results) in `ops.sync_runs` and prints
@@ -56,7 +59,7 @@ from shopify_elt.streams import top_level_streams
         "overlap_minutes": Param(5, type="number", minimum=0, description="Re-read this much before the watermark"),
         "lag_seconds": Param(30, type="number", minimum=0, description="Leave out the most recent seconds"),
         "page_size": Param(250, type="integer", minimum=1, maximum=250, description="Largest page requested"),
-        "dry_run": Param(False, type="boolean", description="Plan the inventory push but send nothing"),
+        "dry_run": Param(False, type="boolean", description="Plan the writes to Shopify but send nothing"),
         "sweep_every_hours": Param(
             24, type="number", minimum=0, description="Sweep each stream's ids at most this often (0 = every run)"
         ),
@@ -130,10 +133,17 @@ def shopify_sync():
         return tasks.push_inventory(**tasks.run_conf(), dry_run=get_current_context()["params"]["dry_run"])
 
     @task
+    def push_shipments() -> dict:
+        """Send the back office's shipments to Shopify as fulfillments with their tracking numbers,
+        exactly once (through the write ledger, ops.shopify_writes)."""
+        return tasks.push_shipments(**tasks.run_conf(), dry_run=get_current_context()["params"]["dry_run"])
+
+    @task
     def report_run(
         extract_results: list[dict],
         core_changed: dict,
         push_result: dict,
+        shipments_result: dict,
         reconciliation: dict,
         sweep_result: dict,
         checks: dict,
@@ -145,6 +155,7 @@ def shopify_sync():
             extract_results=extract_results,
             core_changed=core_changed,
             push_result=push_result,
+            shipments_result=shipments_result,
             reconciliation=reconciliation,
             sweep_result=sweep_result,
             checks=checks,
@@ -168,9 +179,11 @@ def shopify_sync():
     swept >> reconciled  # staged counts leave out what the sweep marked deleted
     pushed = push_inventory_levels()
     core >> pushed
+    shipped = push_shipments()
+    core >> shipped
     checked = data_quality_checks()
     core >> checked
-    reported = report_run(list(extracts.values()), core, pushed, reconciled, swept, checked)
+    reported = report_run(list(extracts.values()), core, pushed, shipped, reconciled, swept, checked)
     reported >> check_reconciliation(reconciled)
     reported >> check_data_quality(checked)
 

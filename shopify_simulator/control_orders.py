@@ -121,6 +121,8 @@ def update(store: Store, order: Order, data: dict[str, Any]) -> Answer:
         order.note = data["note"]
     if "email" in data:
         order.email = data["email"]
+    if "hold_reason" in data:  # a FulfillmentHoldReason puts its fulfillment order on hold; null releases it
+        order.hold_reason = data["hold_reason"]
     order_writes.touched(store, order)
     order_writes.publish_order(store, "orders/updated", order)
     return 200, summary(store, order)

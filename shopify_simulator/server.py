@@ -11,6 +11,7 @@ import re
 import sys
 import threading
 import traceback
+import uuid
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -48,7 +49,8 @@ class Handler(BaseHTTPRequestHandler):
         self.send_response(status)
         self.send_header("Content-Type", "application/json; charset=utf-8")
         self.send_header("Content-Length", str(len(data)))
-        for name, value in (headers or {}).items():
+        headers = {"X-Request-Id": str(uuid.uuid4()), **(headers or {})}  # as on every Shopify answer
+        for name, value in headers.items():
             self.send_header(name, value)
         self.end_headers()
         self.wfile.write(data)

@@ -83,6 +83,13 @@ def format_report(report: dict[str, Any]) -> str:
         f"Inventory levels pushed to Shopify: {inv['applied']} applied of {inv['planned']} planned "
         f"({inv['conflict']} conflicts, {inv['failed']} failed) in {inv['calls']} calls",
     ]
+    shipments = report.get("shipments") or {}
+    if shipments:
+        lines.append(
+            f"Shipments sent to Shopify: {shipments.get('applied', 0)} applied of {shipments.get('planned', 0)} planned"
+            f" ({shipments.get('adopted', 0)} found already applied, {shipments.get('deferred', 0)} deferred,"
+            f" {shipments.get('failed', 0)} failed) in {shipments.get('calls', 0)} calls — see ops.shopify_writes"
+        )
     rejects = report["rejects"]
     lines.append(
         f"Rows rejected: {sum(rejects.values())} (extract {rejects.get('extract', 0)}, core {rejects.get('core', 0)})"

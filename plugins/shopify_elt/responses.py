@@ -29,6 +29,8 @@ class GraphQLResponse:
     cost: dict[str, Any] = field(default_factory=dict)
     api_version: str | None = None
     deprecation: str | None = None
+    request_id: str | None = None
+    """Shopify's ``X-Request-Id``: what its support asks for about a write that went wrong."""
 
 
 def raise_for_status(response: requests.Response) -> None:
@@ -78,7 +80,8 @@ def parse_graphql(response: requests.Response) -> tuple[dict[str, Any], GraphQLR
         return cost, None, ShopifyQueryError("GraphQL answer without data")
     served = response.headers.get("X-Shopify-API-Version")
     deprecation = response.headers.get("X-Shopify-API-Deprecated-Reason")
-    return cost, GraphQLResponse(payload["data"], cost, served, deprecation), None
+    request_id = response.headers.get("X-Request-Id")
+    return cost, GraphQLResponse(payload["data"], cost, served, deprecation, request_id), None
 
 
 def graphql_error(errors: Any) -> Exception:

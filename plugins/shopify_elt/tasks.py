@@ -25,6 +25,8 @@ from shopify_elt.report import (
     skipped_orders,
     unmapped_values,
 )
+from shopify_elt.reverse.fulfillments import plan_shipments
+from shopify_elt.reverse.fulfillments import push_shipments as deliver_shipments
 from shopify_elt.reverse.inventory import InventoryPusher
 from shopify_elt.streams import STREAMS_BY_NAME
 from shopify_elt.sweep import DeletionSweeper
@@ -150,6 +152,19 @@ def push_inventory(shopify_conn_id: str, warehouse_conn_id: str, run_id: str, dr
     return {"inventory": counts, "api": api_usage(hook)}
 
 
+def push_shipments(shopify_conn_id: str, warehouse_conn_id: str, run_id: str, dry_run: bool) -> dict[str, Any]:
+    """Send the back office's shipments as fulfillments (and changed tracking numbers) through the
+    write ledger; a dry run only plans them."""
+    hook = ShopifyHook(shopify_conn_id)
+    shop = hook.settings.shop_domain
+    with closing(connect(warehouse_conn_id)) as conn:
+        if dry_run:
+            counts = {"planned": plan_shipments(conn, shop, run_id)}
+        else:
+            counts = deliver_shipments(conn, hook, shop, run_id)
+    return {"shipments": counts, "api": api_usage(hook)}
+
+
 def report(
     *,
     shopify_conn_id: str,
@@ -160,13 +175,15 @@ def report(
     core_changed: dict[str, int],
     push_result: dict[str, Any],
     reconciliation: dict[str, Any],
+    shipments_result: dict[str, Any] | None = None,
     sweep_result: dict[str, Any] | None = None,
     checks: dict[str, dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """Assemble, store and log the run report; returned for XCom (no secrets in it)."""
     shop = shop_of(shopify_conn_id)
     sweep_result = sweep_result or {}
-    usage = [{"api": r.get("api", {})} for r in (push_result, reconciliation, sweep_result)]
+    shipments_result = shipments_result or {}
+    usage = [{"api": r.get("api", {})} for r in (push_result, reconciliation, sweep_result, shipments_result)]
     streams, api = merge_extract_results([*extract_results, *usage])
     with closing(connect(warehouse_conn_id)) as conn:
         result = {
@@ -178,6 +195,7 @@ def report(
             "skipped": skipped_orders(conn, shop),
             "unmapped": unmapped_values(conn, shop),
             "inventory": push_result["inventory"],
+            "shipments": shipments_result.get("shipments", {}),
             "rejects": rejects_by_stage(conn, shop, run_id),
             "reconciliation": reconciliation["reconciliation"],
             "sweeps": sweep_result.get("sweeps", {}),

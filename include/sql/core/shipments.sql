@@ -29,7 +29,8 @@ create or replace temporary view scoped_shipments as
 select f.shop, sh.shipment_id, sh.sales_order_id, f._raw
 from pg_temp.scoped_fulfillments as f
 inner join core.shipments as sh
-    on sh.sales_order_id = f.sales_order_id and sh.shopify_fulfillment_id = f.shopify_fulfillment_id;
+    on sh.sales_order_id = f.sales_order_id and sh.shopify_fulfillment_id = f.shopify_fulfillment_id
+where sh.origin = 'shopify';  -- a pushed shipment's tracking numbers and lines are the back office's
 
 create or replace temporary view scoped_trackings as
 select
@@ -55,10 +56,11 @@ having sum((n.node ->> 'quantity')::integer) > 0;
 -- Shopify's FulfillmentStatus as ours (anything not yet shipped, cancelled or failed is pending).
 -- A fulfillment's createdAt never changes; a shipment pushed from the back office keeps the
 -- shipping time recorded there.
-insert into core.shipments (sales_order_id, shopify_fulfillment_id, status, location_id, shipped_at)
+insert into core.shipments (sales_order_id, shopify_fulfillment_id, origin, status, location_id, shipped_at)
 select
     f.sales_order_id,
     f.shopify_fulfillment_id,
+    'shopify',
     case
         when f.status = 'SUCCESS' then 'shipped'
         when f.status = 'CANCELLED' then 'cancelled'

@@ -148,8 +148,15 @@ class ShopifyHook(HttpHook):
         variables: dict[str, Any] | None = None,
         *,
         expected_cost: float | None = None,
+        retry_transient: bool = True,
     ) -> GraphQLResponse:
-        """Send one GraphQL request, paced to the bucket, retried on transient failures."""
+        """Send one GraphQL request, paced to the bucket, retried on transient failures.
+
+        A write that is not idempotent passes ``retry_transient=False``: after a timeout or a 5xx
+        nobody knows whether Shopify applied it, so the caller must look at Shopify's state before
+        sending it again (``shopify_elt.reverse.ledger``); a THROTTLED answer is still retried,
+        since Shopify refused it before doing anything.
+        """
         estimate = estimate_cost(document, variables)
         cost = expected_cost if expected_cost is not None else estimate * self._cost_ratio.get(document, 1.0)
         if cost > MAX_QUERY_COST:
@@ -168,7 +175,7 @@ class ShopifyHook(HttpHook):
                 raise
             except ShopifyTransientError as error:
                 attempt += 1
-                if attempt > self.retry.max_retries:
+                if attempt > self.retry.max_retries or not (retry_transient or isinstance(error, ShopifyThrottled)):
                     raise
                 delay = self.retry.delay(attempt, error.retry_after)
                 if isinstance(error, ShopifyThrottled):

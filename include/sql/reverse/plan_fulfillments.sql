@@ -1,0 +1,40 @@
+-- The back office's shipments to send to Shopify as fulfillments: shipped, not yet in Shopify
+-- (no fulfillment id), of live sales orders not cancelled, with what each ships (Shopify line
+-- item and quantity; a freight line is not a Shopify line) and its tracking numbers in order.
+select
+    sh.shipment_id,
+    so.shopify_order_id,
+    (
+        select count(*) from core.sales_order_lines as sol
+        where sol.sales_order_id = so.sales_order_id and sol.shopify_line_item_id like 'gid://shopify/LineItem/%%'
+    ) as line_count,
+    sh.notify_customer,
+    coalesce(
+        (
+            select jsonb_agg(jsonb_build_object('lineItemId', sol.shopify_line_item_id, 'quantity', sl.quantity)
+                             order by sol.shopify_line_item_id)
+            from core.shipment_lines as sl
+            inner join core.sales_order_lines as sol on sol.sales_order_line_id = sl.sales_order_line_id
+            where sl.shipment_id = sh.shipment_id and sol.shopify_line_item_id like 'gid://shopify/LineItem/%%'
+        ),
+        '[]'::jsonb
+    ) as lines,
+    (
+        select jsonb_build_object(
+            'company', min(t.carrier),
+            'numbers', jsonb_agg(t.tracking_number order by t.position),
+            'urls', coalesce(jsonb_agg(t.url order by t.position) filter (where t.url is not null), '[]'::jsonb)
+        )
+        from core.shipment_trackings as t
+        where t.shipment_id = sh.shipment_id
+    ) as tracking
+from core.shipments as sh
+inner join core.sales_orders as so on so.sales_order_id = sh.sales_order_id
+where
+    so.shop = %(shop)s
+    and sh.origin = 'back_office'
+    and sh.shopify_fulfillment_id is null
+    and sh.status = 'shipped'
+    and so.deleted_at is null
+    and so.status <> 'cancelled'
+order by sh.shipment_id;
