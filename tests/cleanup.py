@@ -13,8 +13,9 @@ OPS_TABLES = (
     "sync_runs",
     "deletion_sweeps",
     "inventory_pushes",
-    "order_changes",
+    "staging_changes",
     "transform_scope",
+    "customer_scope",
     "transform_state",
     "order_outcomes",
 )

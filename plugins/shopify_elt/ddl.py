@@ -14,9 +14,9 @@ from shopify_elt.warehouse import SQL_DIR, run_file
 
 DDL_LOCK = 727_001  # pg_advisory_xact_lock key: one schema migration at a time
 
-CHANGE_ROOT = "orders"
-"""The stream whose records the core build rebuilds one by one: a change to a staged order or to
-any of its children queues the order (``ops.order_changes``, include/sql/ddl/027_transform.sql)."""
+CHANGE_ROOTS = ("orders", "customers")
+"""The streams whose records the core build rebuilds one by one: a change to a staged record or to
+any of its children queues the record (``ops.staging_changes``, include/sql/ddl/027_transform.sql)."""
 
 _CHANGE_EVENTS = (("insert", "new"), ("update", "new"), ("delete", "old"))
 
@@ -60,23 +60,24 @@ def staging_ddl(stream: Stream) -> list[sql.Composed]:
 
 
 def change_triggers(stream: Stream) -> list[sql.Composed]:
-    """Statement triggers queueing the orders whose staged rows a statement changed (inserted,
-    updated or deleted): on the orders table by ``id``, on its children by ``_parent_id``."""
-    if stream.name == CHANGE_ROOT:
-        key = "id"
-    elif stream.parent == CHANGE_ROOT:
-        key = "_parent_id"
+    """Statement triggers queueing the records whose staged rows a statement changed (inserted,
+    updated or deleted): on a root's table by ``id``, on its children's by ``_parent_id``."""
+    if stream.name in CHANGE_ROOTS:
+        root, key = stream.name, "id"
+    elif stream.parent in CHANGE_ROOTS:
+        root, key = stream.parent, "_parent_id"
     else:
         return []
     return [
         sql.SQL(
             "create or replace trigger {name} after {event} on {table} referencing {side} table as changed_rows"
-            " for each statement execute function ops.queue_order_changes({key})"
+            " for each statement execute function ops.queue_staging_changes({root}, {key})"
         ).format(
-            name=sql.Identifier(f"queue_order_changes_on_{event}"),
+            name=sql.Identifier(f"queue_staging_changes_on_{event}"),
             event=sql.SQL(event),
             table=sql.Identifier("staging", stream.table),
             side=sql.SQL(side),
+            root=sql.Literal(root),
             key=sql.Literal(key),
         )
         for event, side in _CHANGE_EVENTS

@@ -3,12 +3,12 @@
 Every file is an idempotent upsert (``IS DISTINCT FROM`` guards), so a re-run changes nothing;
 the whole build runs in one transaction, so a failure leaves core as it was.
 
-The build is incremental in orders, the part of a store that grows: it rebuilds the orders
-queued since the last build (triggers on the staging tables queue every order whose rows
-change), the orders it rejected last time, and the orders of customers matched anew. When the
-mapping files or the rule and core SQL change, every order of the shop is rebuilt once, and the
-guards write only the orders the change affects. Catalogue, customers and stock are rebuilt
-whole each time (their size is the catalogue's, not the order history's).
+The build is incremental in orders and customers, the parts of a store that grow: it rebuilds
+the orders and customers queued since the last build (triggers on the staging tables queue every
+record whose rows change), the orders it rejected last time, and the orders of customers matched
+anew. When the mapping files or the rule and core SQL change, everything is rebuilt once, and the
+guards write only the rows the change affects. Catalogue and stock are rebuilt whole each time
+(their size is the catalogue's, not the order history's).
 """
 
 from __future__ import annotations

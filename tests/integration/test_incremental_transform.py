@@ -67,7 +67,7 @@ def control(sim, path: str, body: dict) -> None:
 
 
 def queued(conn) -> set[str]:
-    query = "select shopify_order_id from ops.order_changes where shop = %s"
+    query = "select record_id from ops.staging_changes where shop = %s and root = 'orders'"
     return {r[0] for r in conn.execute(query, (SHOP,)).fetchall()}
 
 
@@ -206,3 +206,36 @@ def test_a_customer_matched_anew_takes_its_orders_along(conn, sim, mappings):
         (SHOP, moving, target),
     ).fetchone()[0]
     assert merged == moving_orders, "the orders follow their customer to the one it was matched with"
+
+
+def test_only_the_customers_that_changed_are_matched_again(conn, sim, mappings):
+    build_core(conn, SHOP, "customers-before", mappings)
+    changed, untouched = [
+        r[0]
+        for r in conn.execute(
+            "select id from staging.shopify_customers where _shop = %s and _deleted_at is null order by id limit 2",
+            (SHOP,),
+        ).fetchall()
+    ]
+    conn.execute(  # a drift a rebuild of that customer would repair
+        """update core.customers set first_name = 'Drifted'
+           where customer_id = (
+               select customer_id from core.customer_links where shop = %s and shopify_customer_id = %s
+           )""",
+        (SHOP, untouched),
+    )
+    control(sim, f"customers/{numeric_id(changed)}/update", {"first_name": "Renamed"})
+    extract(conn, "customer-renamed")
+    assert conn.execute(
+        "select record_id from ops.staging_changes where shop = %s and root = 'customers'", (SHOP,)
+    ).fetchall() == [(changed,)]
+
+    assert build_core(conn, SHOP, "customers-after", mappings)["customers"] == 1
+    names = dict(
+        conn.execute(
+            """select l.shopify_customer_id, c.first_name from core.customer_links as l
+               join core.customers as c using (customer_id) where l.shop = %s and l.shopify_customer_id in (%s, %s)""",
+            (SHOP, changed, untouched),
+        ).fetchall()
+    )
+    assert names == {changed: "Renamed", untouched: "Drifted"}

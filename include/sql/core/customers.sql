@@ -5,6 +5,8 @@
 --   proxy       no web customer is saved: each sales channel's orders go to its proxy customer.
 -- A Shopify customer without what its rule needs (no email, say) is matched by its id. Orders
 -- without a customer (guest checkouts) go to their channel's proxy customer in every mode.
+-- Customers sharing a key become one customer with the details of the one updated last (so a
+-- build of the customers that changed gives what a build of all of them gives).
 -- Customer type and sales rep are defaults given at creation; the back office owns them after.
 -- A customer Shopify deleted is never created anew; one already in core stays (sales orders
 -- point at it), marked with its deletion time.
@@ -16,7 +18,7 @@ select distinct on (k.shop, k.customer_key)
 from core.customer_keys as k
 cross join core.import_settings as s
 where k.shop = %(shop)s
-order by k.shop, k.customer_key, k.shopify_customer_id
+order by k.shop, k.customer_key, k.updated_at desc nulls last, k.shopify_customer_id desc
 on conflict (shop, customer_key) do update
 set
     email = excluded.email,
@@ -67,9 +69,10 @@ where core.customer_links.customer_id is distinct from excluded.customer_id;
 
 update core.customers as cc
 set deleted_at = c._deleted_at
-from staging.shopify_customers as c
+from ops.customer_scope as cs
+inner join staging.shopify_customers as c on c._shop = cs.shop and c.id = cs.shopify_customer_id
 where
-    c._shop = %(shop)s
+    cs.shop = %(shop)s
     and c._deleted_at is not null
     and cc.shop = c._shop
     and cc.shopify_customer_id = c.id

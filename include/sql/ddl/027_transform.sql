@@ -1,25 +1,33 @@
 -- What the incremental core build needs: which orders changed since it last ran, what it decided
 -- about each order it did not import, and the version of the rules it last ran with.
 
--- Orders whose staged rows changed since the last core build. Triggers on the staging tables of
--- orders and their children fill it (every writer: extraction, backfills, deletion events, a
--- hand-made fix), so no writer can forget to. The build takes the rows it sees with
--- DELETE … RETURNING in its own transaction: a change committed while it runs stays queued for
--- the next build, and a failed build puts back what it took.
-create table if not exists ops.order_changes (
+-- Records whose staged rows changed since the last core build, by the stream the core build
+-- rebuilds them from (`root`: an order with all its children, a customer). Triggers on the
+-- staging tables fill it (every writer: extraction, backfills, deletion events, a hand-made fix),
+-- so no writer can forget to. The build takes the rows it sees with DELETE … RETURNING in its
+-- own transaction: a change committed while it runs stays queued for the next build, and a
+-- failed build puts back what it took.
+create table if not exists ops.staging_changes (
     change_id bigserial primary key,
     shop text not null,
-    shopify_order_id text not null,
+    root text not null,
+    record_id text not null,
     queued_at timestamptz not null default now()
 );
-create index if not exists order_changes_order on ops.order_changes (shop, shopify_order_id);
+create index if not exists staging_changes_record on ops.staging_changes (shop, root, record_id);
 
--- The orders one build rebuilds; filled and emptied inside the build's transaction (so other
--- sessions never see rows of it). The rule views of include/sql/rules read only these orders.
+-- The orders and customers one build rebuilds; filled and emptied inside the build's transaction
+-- (so other sessions never see rows of them). The rule views of include/sql/rules read only these.
 create table if not exists ops.transform_scope (
     shop text not null,
     shopify_order_id text not null,
     primary key (shop, shopify_order_id)
+);
+
+create table if not exists ops.customer_scope (
+    shop text not null,
+    shopify_customer_id text not null,
+    primary key (shop, shopify_customer_id)
 );
 
 -- Per shop: the version (hash of the mapping files and of the rule and core SQL) the last build
@@ -46,26 +54,29 @@ create table if not exists ops.order_outcomes (
 );
 create index if not exists order_outcomes_rejected on ops.order_outcomes (shop) where reject_reason is not null;
 
--- Statement-level trigger of the staging tables of orders (TG_ARGV[0] = 'id') and of their
--- children (TG_ARGV[0] = '_parent_id'): queues each changed order once per statement, and not
--- again while it is still queued. `changed_rows` is the statement's transition table (new rows
--- for inserts and updates, old rows for deletes).
-create or replace function ops.queue_order_changes() returns trigger
+-- Statement-level trigger of the staging tables the core build reads: TG_ARGV[0] is the root
+-- stream, TG_ARGV[1] the column holding its id ('id' on the root's own table, '_parent_id' on its
+-- children's). Queues each changed record once per statement, and not again while it is still
+-- queued. `changed_rows` is the statement's transition table (new rows for inserts and updates,
+-- old rows for deletes).
+create or replace function ops.queue_staging_changes() returns trigger
 language plpgsql as $$
 begin
-    if tg_argv[0] = 'id' then
-        insert into ops.order_changes (shop, shopify_order_id)
-        select distinct r._shop, r.id
+    if tg_argv[1] = 'id' then
+        insert into ops.staging_changes (shop, root, record_id)
+        select distinct r._shop, tg_argv[0], r.id
         from changed_rows as r
         where not exists (
-            select 1 from ops.order_changes as q where q.shop = r._shop and q.shopify_order_id = r.id
+            select 1 from ops.staging_changes as q
+            where q.shop = r._shop and q.root = tg_argv[0] and q.record_id = r.id
         );
     else
-        insert into ops.order_changes (shop, shopify_order_id)
-        select distinct r._shop, r._parent_id
+        insert into ops.staging_changes (shop, root, record_id)
+        select distinct r._shop, tg_argv[0], r._parent_id
         from changed_rows as r
         where not exists (
-            select 1 from ops.order_changes as q where q.shop = r._shop and q.shopify_order_id = r._parent_id
+            select 1 from ops.staging_changes as q
+            where q.shop = r._shop and q.root = tg_argv[0] and q.record_id = r._parent_id
         );
     end if;
     return null;

@@ -244,3 +244,6 @@ create table if not exists core.sales_order_taxes (
 alter table core.sales_orders add column if not exists cancel_reason text;
 alter table core.sales_orders add column if not exists cancelled_by text
     check (cancelled_by in ('customer', 'seller'));
+
+-- The Shopify customers linked to one customer (an incremental build re-matches them together).
+create index if not exists customer_links_customer on core.customer_links (customer_id);

@@ -1,6 +1,7 @@
 -- The key each live Shopify customer is matched by (see core/customers.sql): by the
 -- customer_matching rule, falling back to Shopify's id when the record lacks what the rule needs.
--- Empty in proxy mode, where no web customer is saved.
+-- Empty in proxy mode, where no web customer is saved. Only the customers of the build's scope
+-- (ops.customer_scope): an hourly build matches the customers that changed, not all of them.
 drop view if exists core.customer_keys;
 create view core.customer_keys as
 select
@@ -10,6 +11,7 @@ select
     c.first_name,
     c.last_name,
     c.zip,
+    c.updated_at,
     coalesce(
         case s.customer_matching
             when 'email' then 'email:' || lower(c.email)
@@ -18,6 +20,7 @@ select
         end,
         'shopify:' || c.id
     ) as customer_key
-from staging.shopify_customers as c
+from ops.customer_scope as cs
+inner join staging.shopify_customers as c on c._shop = cs.shop and c.id = cs.shopify_customer_id
 cross join core.import_settings as s
 where c._deleted_at is null and s.customer_matching <> 'proxy';
