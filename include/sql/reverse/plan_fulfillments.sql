@@ -19,17 +19,10 @@ select
         ),
         '[]'::jsonb
     ) as lines,
-    (
-        select jsonb_build_object(
-            'company', min(t.carrier),
-            'numbers', jsonb_agg(t.tracking_number order by t.position),
-            'urls', coalesce(jsonb_agg(t.url order by t.position) filter (where t.url is not null), '[]'::jsonb)
-        )
-        from core.shipment_trackings as t
-        where t.shipment_id = sh.shipment_id
-    ) as tracking
+    st.tracking
 from core.shipments as sh
 inner join core.sales_orders as so on so.sales_order_id = sh.sales_order_id
+left join core.shipment_tracking as st on st.shipment_id = sh.shipment_id
 where
     so.shop = %(shop)s
     and sh.origin = 'back_office'

@@ -1,21 +1,10 @@
 -- Shipments the back office pushed whose tracking numbers changed since Shopify last got them
 -- (from the fulfillment, or from the last tracking update): each gets a tracking update.
 with current_tracking as (
-    select
-        sh.shipment_id,
-        sh.shopify_fulfillment_id,
-        sh.notify_customer,
-        (
-            select jsonb_build_object(
-                'company', min(t.carrier),
-                'numbers', jsonb_agg(t.tracking_number order by t.position),
-                'urls', coalesce(jsonb_agg(t.url order by t.position) filter (where t.url is not null), '[]'::jsonb)
-            )
-            from core.shipment_trackings as t
-            where t.shipment_id = sh.shipment_id
-        ) as tracking
+    select sh.shipment_id, sh.shopify_fulfillment_id, sh.notify_customer, st.tracking
     from core.shipments as sh
     inner join core.sales_orders as so on so.sales_order_id = sh.sales_order_id
+    left join core.shipment_tracking as st on st.shipment_id = sh.shipment_id
     where
         so.shop = %(shop)s and sh.origin = 'back_office' and sh.shopify_fulfillment_id is not null
         and sh.status <> 'cancelled' and so.deleted_at is null
