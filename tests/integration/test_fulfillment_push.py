@@ -6,28 +6,25 @@ from __future__ import annotations
 
 from collections import Counter
 from contextlib import closing
-from datetime import timedelta
 
 import pytest
 import requests
 
 from shopify_elt.ddl import ensure_schema
 from shopify_elt.errors import ShopifyTransientError
-from shopify_elt.extract import StreamExtractor
 from shopify_elt.hooks.shopify import ShopifyHook
 from shopify_elt.reverse import fulfillments, ledger
 from shopify_elt.reverse.fulfillments import push_shipments
-from shopify_elt.streams import STREAMS_BY_NAME
 from shopify_elt.transform import build_core
 from shopify_elt.warehouse import connect
 from tests.cleanup import forget_shops
 from tests.conftest import private_simulator
+from tests.staging import stage
 
 pytestmark = pytest.mark.integration
 
 CONN_ID = "shopify_fulfillment_push"
 SHOP = "fulfillment-push.myshopify.com"
-STREAMS = ("locations", "products", "product_variants", "customers", "orders", "order_fulfillments")
 
 
 class Killed(BaseException):
@@ -50,9 +47,7 @@ def conn(warehouse_url, sim):
 
 
 def extract_and_build(conn, run_id: str) -> None:
-    extractor = StreamExtractor(ShopifyHook(CONN_ID), conn, SHOP, run_id, lag=timedelta(0))
-    for name in STREAMS:
-        extractor.run(STREAMS_BY_NAME[name])
+    stage(conn, SHOP, run_id, conn_id=CONN_ID)
     build_core(conn, SHOP, run_id)
 
 

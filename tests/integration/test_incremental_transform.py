@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import shutil
 from contextlib import closing
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -15,22 +14,16 @@ import requests
 
 from shopify_elt import transform
 from shopify_elt.ddl import ensure_schema
-from shopify_elt.extract import StreamExtractor
-from shopify_elt.hooks.shopify import ShopifyHook
-from shopify_elt.streams import STREAMS_BY_NAME
 from shopify_elt.transform import MAPPINGS_DIR, build_core
 from shopify_elt.warehouse import connect
 from tests.cleanup import forget_shops
 from tests.conftest import private_simulator
+from tests.staging import stage
 
 pytestmark = pytest.mark.integration
 
 CONN_ID = "shopify_incremental_core"
 SHOP = "incremental-core.myshopify.com"
-STREAMS = (
-    "locations", "products", "product_variants", "inventory_items", "inventory_levels", "customers", "orders",
-    "order_shipping_lines", "order_discount_applications", "order_line_discount_allocations", "order_transactions",
-)  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -56,9 +49,7 @@ def mappings(tmp_path: Path) -> Path:
 
 
 def extract(conn, run_id: str) -> None:
-    extractor = StreamExtractor(ShopifyHook(CONN_ID), conn, SHOP, run_id, lag=timedelta(0))
-    for name in STREAMS:
-        extractor.run(STREAMS_BY_NAME[name])
+    stage(conn, SHOP, run_id, conn_id=CONN_ID)
 
 
 def control(sim, path: str, body: dict) -> None:

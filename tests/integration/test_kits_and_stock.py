@@ -10,7 +10,6 @@ import csv
 import math
 import shutil
 from contextlib import closing
-from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -18,27 +17,21 @@ import psycopg
 import pytest
 
 from shopify_elt.ddl import ensure_schema
-from shopify_elt.extract import StreamExtractor
-from shopify_elt.hooks.shopify import ShopifyHook
-from shopify_elt.streams import STREAMS_BY_NAME
 from shopify_elt.transform import MAPPINGS_DIR, build_core
 from shopify_elt.warehouse import connect
 from tests.cleanup import forget_shops
+from tests.staging import CATALOGUE_STREAMS, stage
 
 pytestmark = pytest.mark.integration
 
 SHOP = "kits.myshopify.com"  # rows of these tests are tagged apart, and removed at the end
-STREAMS = ("locations", "products", "product_variants", "inventory_items", "inventory_levels")
-"""The catalogue and its stock are all kits need (the session simulator is only read)."""
 
 
 @pytest.fixture(scope="module")
 def staged(warehouse_url, simulator):
     with closing(connect()) as conn:
         ensure_schema(conn)
-        extractor = StreamExtractor(ShopifyHook(), conn, SHOP, "kits-stage", lag=timedelta(0))
-        for name in STREAMS:
-            extractor.run(STREAMS_BY_NAME[name])
+        stage(conn, SHOP, "kits-stage", CATALOGUE_STREAMS)  # all kits need (the session simulator is only read)
         yield conn
         forget_shops(conn, SHOP)
 

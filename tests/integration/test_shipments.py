@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
-from datetime import timedelta
 
 import psycopg
 import pytest
@@ -16,23 +15,16 @@ import requests
 from psycopg.types.json import Jsonb
 
 from shopify_elt.ddl import ensure_schema
-from shopify_elt.extract import StreamExtractor
-from shopify_elt.hooks.shopify import ShopifyHook
-from shopify_elt.streams import STREAMS_BY_NAME
 from shopify_elt.transform import build_core
 from shopify_elt.warehouse import connect, run_file
 from tests.cleanup import forget_shops
 from tests.conftest import private_simulator
+from tests.staging import stage
 
 pytestmark = pytest.mark.integration
 
 CONN_ID = "shopify_shipments"
 SHOP = "shipments.myshopify.com"
-STREAMS = (
-    "locations", "products", "product_variants", "inventory_items", "inventory_levels", "customers", "orders",
-    "order_shipping_lines", "order_discount_applications", "order_line_discount_allocations", "order_transactions",
-    "order_fulfillments",
-)  # fmt: skip
 
 READ_ORDER = """query($id: ID!) { order(id: $id) { lineItems(first: 10) { nodes { id sku } }
   fulfillmentOrders(first: 1) { nodes { id lineItems(first: 10) { nodes { id lineItem { id } } } } } } }"""
@@ -67,9 +59,7 @@ class Store:
 
 
 def extract(conn, run_id: str) -> None:
-    extractor = StreamExtractor(ShopifyHook(CONN_ID), conn, SHOP, run_id, lag=timedelta(0))
-    for name in STREAMS:
-        extractor.run(STREAMS_BY_NAME[name])
+    stage(conn, SHOP, run_id, conn_id=CONN_ID)
 
 
 def place(sim, skus: tuple[str, str], quantity: int) -> Placed:
