@@ -16,7 +16,12 @@ from shopify_simulator.server import SimulatorServer
 from .conftest import GraphQL
 
 QUERIES = Path(__file__).resolve().parents[2] / "plugins" / "shopify_elt" / "queries"
-DOCUMENTS = sorted(p for p in QUERIES.glob("*.graphql") if not p.name.startswith("inventory_set_"))
+DOCUMENTS = sorted(
+    p
+    for p in QUERIES.glob("*.graphql")
+    if p.name.startswith("bulk_") or not p.read_text().lstrip().startswith("mutation")
+)
+"""Queries, and the bulk mutations; the writes change the shared store and have tests of their own."""
 
 
 def with_fragments(text: str) -> str:
@@ -41,6 +46,9 @@ def variables_for(name: str, server: SimulatorServer) -> dict[str, Any]:
     if name in ("order_line_items.graphql", "order_line_adjustment_pages.graphql"):
         biggest = max(store.orders.values(), key=lambda o: len(o.line_items))
         values["parentId"] = f"gid://shopify/Order/{biggest.id}"
+    if name in ("order_fulfillment_orders.graphql", "order_fulfillments_made.graphql"):
+        fulfilled = next(o for o in store.orders.values() if o.fulfillment_ids)
+        values.update(id=f"gid://shopify/Order/{fulfilled.id}", linesFirst=5)
     if name == "customer_address_pages.graphql":
         most = max(store.customers.values(), key=lambda c: len(c.addresses))
         values.update(parentId=f"gid://shopify/Customer/{most.id}", first=1)
