@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 UV     := $(BIN)/uv
 UV_VERSION := 0.13.9
 
-.PHONY: venv demo test lint format sim lock clean check-connection bench-pacing
+.PHONY: venv demo test lint format sim lock clean check-connection bench-pacing bench-reverse bench-transform
 
 # The virtual environment, installed from the pinned lock (seconds with uv).
 $(BIN)/.installed: requirements.lock pyproject.toml
@@ -43,6 +43,17 @@ check-connection: venv
 # How much of the plan's restore rate extraction spends on data (prints figures; not a test).
 bench-pacing: venv
 	$(BIN)/python bench/pacing.py --orders 5000 --seconds 60
+
+# Inventory levels pushed back to Shopify: calls per 10k changed levels against ⌈N/250⌉, wall time,
+# calls when nothing changed (prints figures, appends them to bench/RESULTS.md; not a test).
+bench-reverse: venv
+	$(BIN)/python bench/reverse_sync.py --levels 10000
+
+# The core build over 100k staged orders: first build against a bare INSERT … SELECT, a re-run with
+# nothing changed, and the incremental build after 1k changed orders (prints figures, appends them
+# to bench/RESULTS.md; not a test).
+bench-transform: venv
+	$(BIN)/python bench/transform.py --orders 100000
 
 sim: venv
 	$(BIN)/python -m shopify_simulator --port 8787 --seed 1 --orders 50 --plan standard --token shpat_local_demo

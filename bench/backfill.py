@@ -15,9 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import resource
-import subprocess
 import sys
 import time
 import uuid
@@ -32,6 +30,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "plugins")]
 os.environ.setdefault("AIRFLOW_HOME", f"/tmp/shopify-elt-bench-{os.getpid()}")
 
+from bench.figures import print_figures, record  # noqa: E402
 from shopify_elt.backfill import Backfill, plan_spans  # noqa: E402
 from shopify_elt.bulk import BulkExport  # noqa: E402
 from shopify_elt.ddl import ensure_schema  # noqa: E402
@@ -142,29 +141,13 @@ def main() -> int:
         ("API requests / points", f"{requests_sent} / {points:g}", None, None),
         ("THROTTLED answers (goal 0)", stats["throttled"], 0, None),
     ]
-    print(f"\nBackfill of {args.orders} orders over two years ({len(spans)} windows of {args.window_days:g} days)")
-    print(f"  {'figure':<48}{'value':>16}{'limit':>10}{'ratio':>8}")
-    for name, value, limit, ratio in figures:
-        print(f"  {name:<48}{value!s:>16}{'' if limit is None else limit!s:>10}{'' if ratio is None else ratio!s:>8}")
+    print_figures(
+        f"Backfill of {args.orders} orders over two years ({len(spans)} windows of {args.window_days:g} days)", figures
+    )
     print("  per stream:", json.dumps(staged))
     if not args.no_record:
-        record(args, figures)
+        record(f"backfill --orders {args.orders}", figures)
     return 0
-
-
-def record(args: argparse.Namespace, figures: list[tuple]) -> None:
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True)
-    machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
-    when = f"{datetime.now(UTC):%Y-%m-%d}, commit {commit.stdout.strip()}, {machine}"
-    lines = [
-        f"\n## backfill --orders {args.orders} — {when}",
-        "",
-        "| figure | value | limit | ratio |",
-        "|---|---:|---:|---:|",
-    ]
-    lines += [f"| {n} | {v} | {'' if lim is None else lim} | {'' if r is None else r} |" for n, v, lim, r in figures]
-    with (ROOT / "bench" / "RESULTS.md").open("a") as results:
-        results.write("\n".join(lines) + "\n")
 
 
 if __name__ == "__main__":

@@ -14,10 +14,15 @@
    build; records that cannot be imported go to `ops.rejects` with their reason.
 5. **data_quality_checks** runs `include/sql/checks/*.sql` (unique, not null, relationships,
    order totals), each a select of the offending rows with their problem; it records, never fails.
-6. **push_inventory_levels** writes available-to-sell quantities back to Shopify with
-   `inventorySetQuantities` (compare-and-set, idempotency key, batches of 250);
-   **push_shipments** sends the back office's shipments as fulfillments with their tracking
-   numbers, and later tracking changes, exactly once through the write ledger `ops.shopify_writes`.
+6. **push_inventory_levels** plans in `ops.inventory_pushes` the available-to-sell quantities
+   that differ from Shopify's (with the formula as reason; `dry_run` stops there), then writes
+   them with `inventorySetQuantities` (compare-and-set, idempotency key, batches of 250); a
+   level someone sold in between is re-read and re-planned with our change on top, levels that
+   cannot be pushed are quarantined with their reason;
+   **push_order_writes** sends, exactly once through the write ledger `ops.shopify_writes`, the
+   back office's shipments as fulfillments with their tracking numbers (and later tracking
+   changes), seller cancellations (`orderCancel`), and each order's status as tags
+   (`status_tag_prefix`).
 7. **reconcile_counts** compares Shopify's counts (`ordersCount` …) with staging plus rejects,
    for records created before the run began (minus the lag).
 8. **report_run** stores the run report (with the checks' results) in `ops.sync_runs` and prints
@@ -133,17 +138,18 @@ def shopify_sync():
         return tasks.push_inventory(**tasks.run_conf(), dry_run=get_current_context()["params"]["dry_run"])
 
     @task
-    def push_shipments() -> dict:
-        """Send the back office's shipments to Shopify as fulfillments with their tracking numbers,
-        exactly once (through the write ledger, ops.shopify_writes)."""
-        return tasks.push_shipments(**tasks.run_conf(), dry_run=get_current_context()["params"]["dry_run"])
+    def push_order_writes() -> dict:
+        """Send the back office's order writes to Shopify exactly once (through the write ledger,
+        ops.shopify_writes): shipments as fulfillments with their tracking numbers, seller
+        cancellations, and order status tags."""
+        return tasks.push_order_writes(**tasks.run_conf(), dry_run=get_current_context()["params"]["dry_run"])
 
     @task
     def report_run(
         extract_results: list[dict],
         core_changed: dict,
         push_result: dict,
-        shipments_result: dict,
+        writes_result: dict,
         reconciliation: dict,
         sweep_result: dict,
         checks: dict,
@@ -155,7 +161,7 @@ def shopify_sync():
             extract_results=extract_results,
             core_changed=core_changed,
             push_result=push_result,
-            shipments_result=shipments_result,
+            writes_result=writes_result,
             reconciliation=reconciliation,
             sweep_result=sweep_result,
             checks=checks,
@@ -179,11 +185,11 @@ def shopify_sync():
     swept >> reconciled  # staged counts leave out what the sweep marked deleted
     pushed = push_inventory_levels()
     core >> pushed
-    shipped = push_shipments()
-    core >> shipped
+    written = push_order_writes()
+    core >> written
     checked = data_quality_checks()
     core >> checked
-    reported = report_run(list(extracts.values()), core, pushed, shipped, reconciled, swept, checked)
+    reported = report_run(list(extracts.values()), core, pushed, written, reconciled, swept, checked)
     reported >> check_reconciliation(reconciled)
     reported >> check_data_quality(checked)
 

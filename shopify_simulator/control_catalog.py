@@ -15,6 +15,9 @@
 * ``POST /_simulator/stock {"sku"|"inventory_item_id", "location_id"?, "available": n}`` – a
   sale or receipt made outside the API: ``available`` (and ``on_hand`` by the same delta)
   change, ``updatedAt`` moves, ``inventory_levels/update`` is published.
+* ``GET /_simulator/stock`` – every level's quantities and every inventory adjustment group
+  (reason, reference document, changes) in the order applied: what tests read to prove that a
+  write applied exactly once (the Admin API has no query for adjustment history).
 
 Ids may be given as numbers or gids.
 """
@@ -27,7 +30,7 @@ from typing import Any
 
 from shopify_simulator import order_writes
 from shopify_simulator.control_runtime import Answer, read_json
-from shopify_simulator.formatting import gid
+from shopify_simulator.formatting import gid, iso
 from shopify_simulator.store import QUANTITY_NAMES, Customer, InventoryItem, InventoryLevel, Product, Store, Variant
 from shopify_simulator.webhooks import publish
 
@@ -62,6 +65,8 @@ def _route(store: Store, method: str, route: str, request: dict[str, Any]) -> An
         return 200, create_customer(store, request)
     if method == "POST" and route == "/_simulator/stock":
         return 200, set_stock(store, request)
+    if method == "GET" and route == "/_simulator/stock":
+        return 200, stock_state(store)
     match = _PRODUCT.match(route)
     if match and method == "POST" and match["update"]:
         return 200, update_product(store, _number(match["id"], "Product"), request)
@@ -287,6 +292,37 @@ def set_stock(store: Store, request: dict[str, Any]) -> dict[str, Any]:
         "available": available,
         "delta": delta,
     }
+
+
+def stock_state(store: Store) -> dict[str, Any]:
+    levels = [
+        {
+            "inventoryItemId": gid("InventoryItem", level.item_id),
+            "locationId": gid("Location", level.location_id),
+            "sku": store.inventory_items[level.item_id].sku,
+            "quantities": dict(level.quantities),
+        }
+        for level in store.inventory_levels.values()
+    ]
+    groups = [
+        {
+            "id": gid("InventoryAdjustmentGroup", group.id),
+            "createdAt": iso(group.created_at),
+            "reason": group.reason,
+            "referenceDocumentUri": group.reference_document_uri,
+            "changes": [
+                {
+                    "name": c.name,
+                    "delta": c.delta,
+                    "inventoryItemId": gid("InventoryItem", c.item_id),
+                    "locationId": gid("Location", c.location_id),
+                }
+                for c in group.changes
+            ],
+        }
+        for group in sorted(store.adjustment_groups.values(), key=lambda g: g.id)
+    ]
+    return {"levels": levels, "adjustmentGroups": groups}
 
 
 def _item(store: Store, request: dict[str, Any]) -> InventoryItem:

@@ -18,6 +18,7 @@ OPS_TABLES = (
     "customer_scope",
     "transform_state",
     "order_outcomes",
+    "shopify_writes",
 )
 CORE_TABLES = ("sales_orders", "customer_links", "items", "customers", "locations")
 """Deleted in this order: what points at a row goes first (order lines go with their order)."""

@@ -19,8 +19,15 @@ if TYPE_CHECKING:
     from shopify_elt.hooks.shopify import ShopifyHook
 
 CHECK_QUERY = load_document("connection_check")
-REVERSE_SYNC_SCOPES = {"write_inventory": "push_inventory_levels"}
-ADVISORY_SCOPES = {"read_all_orders": "backfills of orders older than 60 days"}
+REVERSE_SYNC_SCOPES = {
+    "write_inventory": "push_inventory_levels",
+    "write_merchant_managed_fulfillment_orders": "push_order_writes",  # fulfillments, tracking
+    "write_orders": "push_order_writes",  # seller cancellations, order status tags
+}
+ADVISORY_SCOPES = {
+    "read_all_orders": "backfills of orders older than 60 days",
+    "write_customers": "push_customers (the back office's customers sent to Shopify)",
+}
 
 
 def required_scopes() -> dict[str, list[str]]:

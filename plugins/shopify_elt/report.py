@@ -10,6 +10,14 @@ import psycopg
 from shopify_elt.transform import CORE_BUILD_ORDER, MAPPING_FILES
 from shopify_elt.warehouse import sql_file
 
+WRITE_GROUPS = {
+    "shipments": "shipments",
+    "order_cancel": "seller cancellations",
+    "order_tags": "order status tags",
+    "customers": "customers",
+}
+"""The groups of ledger writes the push counts (``tasks.push_order_writes``) as the report names them."""
+
 
 def merge_extract_results(
     results: list[dict[str, Any]],
@@ -81,15 +89,25 @@ def format_report(report: dict[str, Any]) -> str:
     lines += [
         "",
         f"Inventory levels pushed to Shopify: {inv['applied']} applied of {inv['planned']} planned "
-        f"({inv['conflict']} conflicts, {inv['failed']} failed) in {inv['calls']} calls",
+        f"({inv.get('replanned', 0)} re-planned after a concurrent change, {inv['conflict']} conflicts left, "
+        f"{inv.get('quarantined', 0)} quarantined, {inv['failed']} failed) in {inv['calls']} calls"
+        + (f" and {inv['reads']} re-reads" if inv.get("reads") else ""),
     ]
-    shipments = report.get("shipments") or {}
-    if shipments:
-        lines.append(
-            f"Shipments sent to Shopify: {shipments.get('applied', 0)} applied of {shipments.get('planned', 0)} planned"
-            f" ({shipments.get('adopted', 0)} found already applied, {shipments.get('deferred', 0)} deferred,"
-            f" {shipments.get('failed', 0)} failed) in {shipments.get('calls', 0)} calls — see ops.shopify_writes"
-        )
+    quarantined = report.get("inventory_quarantined") or []
+    for q in quarantined:
+        lines.append(f"  quarantined {q['sku'] or '(no SKU)'}: {q['reason']}")
+    if quarantined:
+        lines.append("  — see ops.inventory_pushes where status = 'quarantined'")
+    writes = report.get("order_writes") or {}
+    if writes:
+        lines.append("Order writes sent to Shopify (see ops.shopify_writes):")
+        for group, counts in writes.items():
+            c = {key: counts.get(key, 0) for key in ("applied", "planned", "adopted", "deferred", "failed", "calls")}
+            lines.append(
+                f"  {WRITE_GROUPS.get(group, group):<22}{c['applied']:>6} applied of {c['planned']} planned"
+                f" ({c['adopted']} found already applied, {c['deferred']} deferred, {c['failed']} failed)"
+                f" in {c['calls']} calls"
+            )
     rejects = report["rejects"]
     lines.append(
         f"Rows rejected: {sum(rejects.values())} (extract {rejects.get('extract', 0)}, core {rejects.get('core', 0)})"

@@ -25,9 +25,10 @@ from shopify_elt.report import (
     skipped_orders,
     unmapped_values,
 )
-from shopify_elt.reverse.fulfillments import plan_shipments
-from shopify_elt.reverse.fulfillments import push_shipments as deliver_shipments
+from shopify_elt.reverse.customers import plan_customers, push_customers
+from shopify_elt.reverse.fulfillments import plan_shipments, push_shipments
 from shopify_elt.reverse.inventory import InventoryPusher
+from shopify_elt.reverse.orders import plan_orders, push_orders
 from shopify_elt.streams import STREAMS_BY_NAME
 from shopify_elt.sweep import DeletionSweeper
 from shopify_elt.transform import build_core
@@ -146,23 +147,31 @@ def check_data_quality(results: dict[str, dict[str, Any]]) -> None:
 
 
 def push_inventory(shopify_conn_id: str, warehouse_conn_id: str, run_id: str, dry_run: bool) -> dict[str, Any]:
+    """Plan the inventory push (ops.inventory_pushes) and, unless a dry run, send it; the counts
+    and the quarantined levels with their reasons go into the run report."""
     hook = ShopifyHook(shopify_conn_id)
     with closing(connect(warehouse_conn_id)) as conn:
-        counts = InventoryPusher(hook, conn, hook.settings.shop_domain, run_id, dry_run=dry_run).run()
-    return {"inventory": counts, "api": api_usage(hook)}
+        pusher = InventoryPusher(hook, conn, hook.settings.shop_domain, run_id, dry_run=dry_run)
+        counts = pusher.run()
+        quarantined = pusher.quarantine_report()
+    return {"inventory": counts, "inventory_quarantined": quarantined, "api": api_usage(hook)}
 
 
-def push_shipments(shopify_conn_id: str, warehouse_conn_id: str, run_id: str, dry_run: bool) -> dict[str, Any]:
-    """Send the back office's shipments as fulfillments (and changed tracking numbers) through the
-    write ledger; a dry run only plans them."""
+def push_order_writes(shopify_conn_id: str, warehouse_conn_id: str, run_id: str, dry_run: bool) -> dict[str, Any]:
+    """Send every write of the ledger (ops.shopify_writes), counted per group: the back office's
+    shipments as fulfillments (and changed tracking numbers), seller cancellations, and order
+    status tags, and the back office's customers (push_customers); a dry run only plans them."""
     hook = ShopifyHook(shopify_conn_id)
     shop = hook.settings.shop_domain
     with closing(connect(warehouse_conn_id)) as conn:
         if dry_run:
-            counts = {"planned": plan_shipments(conn, shop, run_id)}
+            writes = {"shipments": {"planned": plan_shipments(conn, shop, run_id)}}
+            writes.update({kind: {"planned": n} for kind, n in plan_orders(conn, shop, run_id).items()})
+            writes["customers"] = {"planned": plan_customers(conn, shop, run_id)}
         else:
-            counts = deliver_shipments(conn, hook, shop, run_id)
-    return {"shipments": counts, "api": api_usage(hook)}
+            writes = {"shipments": push_shipments(conn, hook, shop, run_id), **push_orders(conn, hook, shop, run_id)}
+            writes["customers"] = push_customers(conn, hook, shop, run_id)
+    return {"order_writes": writes, "api": api_usage(hook)}
 
 
 def report(
@@ -175,15 +184,15 @@ def report(
     core_changed: dict[str, int],
     push_result: dict[str, Any],
     reconciliation: dict[str, Any],
-    shipments_result: dict[str, Any] | None = None,
+    writes_result: dict[str, Any] | None = None,
     sweep_result: dict[str, Any] | None = None,
     checks: dict[str, dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """Assemble, store and log the run report; returned for XCom (no secrets in it)."""
     shop = shop_of(shopify_conn_id)
     sweep_result = sweep_result or {}
-    shipments_result = shipments_result or {}
-    usage = [{"api": r.get("api", {})} for r in (push_result, reconciliation, sweep_result, shipments_result)]
+    writes_result = writes_result or {}
+    usage = [{"api": r.get("api", {})} for r in (push_result, reconciliation, sweep_result, writes_result)]
     streams, api = merge_extract_results([*extract_results, *usage])
     with closing(connect(warehouse_conn_id)) as conn:
         result = {
@@ -195,7 +204,8 @@ def report(
             "skipped": skipped_orders(conn, shop),
             "unmapped": unmapped_values(conn, shop),
             "inventory": push_result["inventory"],
-            "shipments": shipments_result.get("shipments", {}),
+            "inventory_quarantined": push_result.get("inventory_quarantined", []),
+            "order_writes": writes_result.get("order_writes", {}),
             "rejects": rejects_by_stage(conn, shop, run_id),
             "reconciliation": reconciliation["reconciliation"],
             "sweeps": sweep_result.get("sweeps", {}),

@@ -140,7 +140,7 @@ def _address_id(a: Address, info: Info, **_: Any) -> str:
 MAILING_ADDRESS: dict[str, Any] = {
     "id": _address_id,
     "name": lambda a, info, **_: " ".join(p for p in (a.first_name, a.last_name) if p) or None,
-    "countryCodeV2": lambda a, info, **_: a.country_code,
+    "countryCodeV2": lambda a, info, **_: a.country_code or None,  # nullable: an address may have no country
     "formatted": _formatted,
     "formattedArea": lambda a, info, **_: ", ".join(p for p in (a.city, a.province_code, a.country) if p),
 }

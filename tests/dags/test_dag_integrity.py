@@ -55,6 +55,9 @@ def test_sync_runs_extract_then_build_then_push_then_report(dagbag):
     build = dag.get_task("build_core")
     assert extract_ids <= build.upstream_task_ids
     assert dag.get_task("push_inventory_levels").upstream_task_ids == {"build_core"}
+    # every ledger write (shipments, cancellations, status tags) goes out in one task after the build
+    assert dag.get_task("push_order_writes").upstream_task_ids == {"build_core"}
+    assert "report_run" in dag.get_task("push_order_writes").downstream_task_ids
     assert extract_ids <= dag.get_task("reconcile_counts").upstream_task_ids
     assert "extract_locations" in dag.get_task("extract_inventory_levels").upstream_task_ids
     sweep = dag.get_task("sweep_deletions")  # deletions marked before core is built and counts compared

@@ -173,7 +173,7 @@ def test_first_run_pushes_available_to_sell_to_shopify(two_runs):
     inventory = two_runs[0]["report"]["inventory"]
     assert inventory["planned"] > 0, "the default safety stock makes ours differ from Shopify's"
     assert inventory["applied"] == inventory["planned"]
-    assert inventory["conflict"] == inventory["failed"] == 0
+    assert inventory["conflict"] == inventory["failed"] == inventory["quarantined"] == inventory["replanned"] == 0
     assert inventory["calls"] == -(-inventory["planned"] // 250)
 
 
@@ -200,7 +200,7 @@ def test_second_run_changes_nothing(two_runs):
     assert second["core"] == first["core"]
     assert second["core_rows"] == first["core_rows"]
     assert set(second["report"]["core"].values()) == {0}
-    assert second["report"]["inventory"] == {"planned": 0, "applied": 0, "conflict": 0, "failed": 0, "calls": 0}
+    assert second["report"]["inventory"] == dict.fromkeys(first["report"]["inventory"], 0)
     for name, stream in second["report"]["streams"].items():
         assert stream["inserted"] == 0, name
         assert stream["deleted"] == 0, name
@@ -235,3 +235,11 @@ def test_the_token_is_in_no_xcom_rendered_field_or_log(two_runs, simulator):
     assert simulator.token not in log
     for path in home.rglob("*.log"):
         assert simulator.token not in path.read_text(errors="replace"), path
+
+
+def test_every_run_reports_its_order_writes_and_sends_none_the_back_office_did_not_ask_for(two_runs):
+    for snapshot in two_runs:  # no shipments, cancellations or status tags (off by default) asked for
+        writes = snapshot["report"]["order_writes"]
+        assert set(writes) == {"shipments", "order_cancel", "order_tags", "customers"}
+        assert all(c["planned"] == c["calls"] == c["failed"] == 0 for c in writes.values()), writes
+    assert "Order writes sent to Shopify" in two_runs[0]["log"]

@@ -19,16 +19,13 @@ from shopify_elt.transform import build_core
 from shopify_elt.warehouse import connect
 from tests.cleanup import forget_shops
 from tests.conftest import private_simulator
+from tests.kill_points import KILL_POINTS, Killed, kill_at
 from tests.staging import stage
 
 pytestmark = pytest.mark.integration
 
 CONN_ID = "shopify_fulfillment_push"
 SHOP = "fulfillment-push.myshopify.com"
-
-
-class Killed(BaseException):
-    """The worker died here (as a SIGKILL would leave it: nothing after this point ran)."""
 
 
 @pytest.fixture(scope="module")
@@ -170,37 +167,14 @@ def test_partial_and_split_shipments_with_several_tracking_numbers_become_fulfil
     assert push("push-5", conn)["calls"] == 0
 
 
-def kill_at(point: str, monkeypatch) -> None:
-    """Make the next fulfillmentCreate die at ``point`` of its send."""
-    real = ShopifyHook.graphql
-
-    def graphql(self, document, variables=None, **kwargs):
-        if document is not fulfillments.CREATE:
-            return real(self, document, variables, **kwargs)
-        monkeypatch.setattr(ShopifyHook, "graphql", real)  # only once
-        if point == "before the request":
-            raise Killed(point)
-        answer = real(self, document, variables, **kwargs)
-        if point == "after Shopify applied it":
-            raise Killed(point)
-        if point == "timeout after Shopify applied it":
-            raise ShopifyTransientError("timed out talking to the shop")
-        return answer
-
-    monkeypatch.setattr(ShopifyHook, "graphql", graphql)
-
-
-@pytest.mark.parametrize(
-    "point",
-    ["after planning", "before the request", "after Shopify applied it", "timeout after Shopify applied it"],
-)
+@pytest.mark.parametrize("point", KILL_POINTS)
 def test_a_run_killed_at_any_point_of_a_send_never_makes_a_second_fulfillment(conn, monkeypatch, point):
     order, so_id, lines = unfulfilled_orders(conn)[0]
     shipment = record_shipment(conn, so_id, [(line_id, q) for line_id, _, q in lines], [(f"K-{so_id}", "DHL", None)])
     if point == "after planning":
         assert fulfillments.plan_shipments(conn, SHOP, "killed") == 1
     else:
-        kill_at(point, monkeypatch)
+        kill_at(point, fulfillments.CREATE, monkeypatch)
         with pytest.raises((Killed, ShopifyTransientError)):
             push("killed", conn)
         monkeypatch.undo()

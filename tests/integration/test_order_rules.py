@@ -5,9 +5,7 @@ mapping updating exactly what it affects."""
 
 from __future__ import annotations
 
-import csv
 import json
-import shutil
 from contextlib import closing
 from pathlib import Path
 
@@ -15,10 +13,11 @@ import pytest
 
 from shopify_elt.ddl import ensure_schema
 from shopify_elt.report import unmapped_values
-from shopify_elt.transform import MAPPINGS_DIR, build_core
+from shopify_elt.transform import build_core
 from shopify_elt.warehouse import connect
 from tests.cleanup import forget_shops
 from tests.conftest import private_simulator
+from tests.mappings import copy_mappings, set_setting
 from tests.staging import stage
 
 pytestmark = pytest.mark.integration
@@ -62,24 +61,9 @@ def forget_core(conn) -> None:
 
 
 @pytest.fixture()
-def mappings(tmp_path: Path):
+def mappings(tmp_path: Path) -> Path:
     """A copy of include/mappings to change, as a user changes the versioned files."""
-    target = tmp_path / "mappings"
-    shutil.copytree(MAPPINGS_DIR, target)
-    return target
-
-
-def set_setting(mappings: Path, setting: str, value: str) -> None:
-    path = mappings / "settings.csv"
-    with path.open(newline="") as handle:
-        rows = list(csv.DictReader(handle))
-    for row in rows:
-        if row["setting"] == setting:
-            row["value"] = value
-    with path.open("w", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
+    return copy_mappings(tmp_path)
 
 
 def staged_orders(conn, condition: str = "true") -> set[str]:

@@ -46,9 +46,11 @@ def variables_for(name: str, server: SimulatorServer) -> dict[str, Any]:
     if name in ("order_line_items.graphql", "order_line_adjustment_pages.graphql"):
         biggest = max(store.orders.values(), key=lambda o: len(o.line_items))
         values["parentId"] = f"gid://shopify/Order/{biggest.id}"
-    if name in ("order_fulfillment_orders.graphql", "order_fulfillments_made.graphql"):
+    if name in ("order_fulfillment_orders.graphql", "order_fulfillments_made.graphql", "order_cancel_state.graphql"):
         fulfilled = next(o for o in store.orders.values() if o.fulfillment_ids)
         values.update(id=f"gid://shopify/Order/{fulfilled.id}", linesFirst=5)
+    if name == "inventory_available.graphql":
+        values.update(locationId=f"gid://shopify/Location/{min(store.locations)}", query="")
     if name == "customer_address_pages.graphql":
         most = max(store.customers.values(), key=lambda c: len(c.addresses))
         values.update(parentId=f"gid://shopify/Customer/{most.id}", first=1)

@@ -36,3 +36,9 @@ create index if not exists shopify_writes_state on ops.shopify_writes (shop, sta
 -- and later changes to their tracking numbers, to Shopify).
 alter table core.shipments add column if not exists origin text not null default 'back_office'
     check (origin in ('shopify', 'back_office'));
+
+-- Who owns a customer: Shopify for the customers the core build makes from its web customers,
+-- the back office for the ones it creates (sent to Shopify when push_customers is on; the build
+-- never overwrites them, and the Shopify customer they become stays linked to them).
+alter table core.customers add column if not exists origin text not null default 'shopify'
+    check (origin in ('shopify', 'back_office'));

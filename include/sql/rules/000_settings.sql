@@ -1,7 +1,8 @@
 -- Rule views are dropped and made again at every run: a new column in the middle is not a change
 -- "create or replace" accepts.
 -- The order-import settings of include/mappings/settings.csv as one typed row (defaults where a
--- setting is absent): which web orders are imported, and as what.
+-- setting is absent): which web orders are imported, and as what (and the prefix of the tags that
+-- carry their status back to Shopify, empty = none sent).
 drop view if exists core.import_settings cascade;  -- the rule views reading it are made again after
 create view core.import_settings as
 select
@@ -24,6 +25,7 @@ select
     nullif(max(value) filter (where setting = 'default_class'), '') as default_class,
     coalesce(nullif(max(value) filter (where setting = 'freight_as'), ''), 'freight') as freight_as,
     nullif(max(value) filter (where setting = 'freight_item_sku'), '') as freight_item_sku,
+    coalesce(max(value) filter (where setting = 'status_tag_prefix'), '') as status_tag_prefix,
     string_to_array(
         replace(coalesce(max(value) filter (where setting = 'mandatory_fields'), 'line_sku'), ' ', ''), ','
     ) as mandatory_fields

@@ -23,4 +23,11 @@ select
 from ops.customer_scope as cs
 inner join staging.shopify_customers as c on c._shop = cs.shop and c.id = cs.shopify_customer_id
 cross join core.import_settings as s
-where c._deleted_at is null and s.customer_matching <> 'proxy';
+where
+    c._deleted_at is null and s.customer_matching <> 'proxy'
+    and not exists (  -- a customer the back office created and sent to Shopify stays the back office's
+        select 1
+        from core.customer_links as l
+        inner join core.customers as own on own.customer_id = l.customer_id
+        where l.shop = c._shop and l.shopify_customer_id = c.id and own.origin = 'back_office'
+    );

@@ -3,7 +3,7 @@
 -- available as core.stock's available_to_sell (on hand - committed - safety stock, at least 0).
 -- A component with no stock row at the location, or that Shopify deleted, has 0 available, so
 -- the kit can build 0 there. `limiting_sku` names the component that sets the number.
-drop view if exists core.kit_buildable;
+drop view if exists core.kit_buildable cascade;  -- core.stock_to_push reads it: made again after
 create view core.kit_buildable as
 with kit_locations as (
     select

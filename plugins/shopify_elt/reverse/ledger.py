@@ -13,7 +13,8 @@ Before sending it again, its kind looks at Shopify's state (``find_applied``); o
 Shopify does not have is sent again. Requests are sent without the client's automatic retry of
 timeouts and 5xx answers for the same reason: after one of those, the outcome is unknown and
 the state is read instead. ``userErrors`` settle a write as ``failed`` with the errors; it stays
-in the ledger, visible, until :func:`retry_failed` puts it back.
+in the ledger, visible, until :func:`retry_failed` puts it back. A pending or failed write the
+plan no longer asks for is withdrawn (:func:`withdraw`), never sent.
 """
 
 from __future__ import annotations
@@ -139,6 +140,19 @@ def plan(conn: psycopg.Connection, shop: str, run_id: str, kind: str, subject: s
             (shop, kind, subject, key, Jsonb(payload), run_id),
         )
         return cur.rowcount > 0
+
+
+def withdraw(conn: psycopg.Connection, shop: str, kind: str, wanted: Iterable[str]) -> int:
+    """Supersede the pending and failed writes of ``kind`` whose subject the plan no longer asks
+    for (a cancellation request taken back, a status changed back before it was sent); returns
+    how many. A write being sent is left alone: Shopify may have it already."""
+    with conn.transaction(), conn.cursor() as cur:
+        cur.execute(
+            """update ops.shopify_writes set state = 'superseded', settled_at = now()
+               where shop = %s and kind = %s and state in ('pending', 'failed') and subject <> all(%s)""",
+            (shop, kind, list(wanted)),
+        )
+        return cur.rowcount
 
 
 def open_writes(conn: psycopg.Connection, shop: str, kind: str) -> list[Write]:
