@@ -1,33 +1,38 @@
 """
 ### shopify_sync — the hourly Shopify ⇄ warehouse sync
 
+Stages, each a task group in the grid: **extract → check_staging / transform → check_core →
+reverse_sync**, then the report and the checks that fail the run.
+
 1. **prepare_warehouse** creates or evolves the `staging`, `core` and `ops` schemas (idempotent).
-2. **extract_&lt;stream&gt;** reads each Shopify stream of the registry (`shopify_elt.streams`) into
-   `staging.shopify_<stream>`, incrementally from the stream's watermark in `ops.stream_state`
-   (minus an overlap, up to now minus a lag); order line items ride with their orders.
-   Shopify's destroy events mark deleted orders, products and customers (rows are kept).
-3. **sweep_deletions** reads only the ids Shopify still has of customers, variants, inventory
-   levels, locations and fulfillment orders, and marks staged rows whose id is gone as deleted
-   (each stream at most every `sweep_every_hours`; 0 = every run).
-4. **build_core** runs `include/sql/core/*.sql`: items, kits, locations, stock, customers, sales
-   orders, lines, taxes, payments, shipments — only for the orders that changed since the last
-   build; records that cannot be imported go to `ops.rejects` with their reason.
-5. **data_quality_checks** runs `include/sql/checks/*.sql` (unique, not null, relationships,
-   order totals), each a select of the offending rows with their problem; it records, never fails.
-6. **push_inventory_levels** plans in `ops.inventory_pushes` the available-to-sell quantities
-   that differ from Shopify's (with the formula as reason; `dry_run` stops there), then writes
-   them with `inventorySetQuantities` (compare-and-set, idempotency key, batches of 250); a
-   level someone sold in between is re-read and re-planned with our change on top, levels that
-   cannot be pushed are quarantined with their reason;
+2. **extract** — **streams** (one mapped instance per top-level stream of the registry,
+   `shopify_elt.streams`) reads each into `staging.shopify_<stream>`, incrementally from its
+   watermark in `ops.stream_state` (minus an overlap, up to now minus a lag); order line items
+   ride with their orders, Shopify's destroy events mark deleted orders, products and customers
+   (rows are kept). **child_streams** then reads the streams read per parent row (inventory
+   levels per location, an order's lists). **sweep_deletions** reads only the ids Shopify still
+   has of customers, variants, inventory levels, locations and fulfillment orders, and marks
+   staged rows whose id is gone (each stream at most every `sweep_every_hours`; 0 = every run).
+3. **check_staging.reconcile_counts** compares Shopify's counts (`ordersCount` …) with staging
+   plus rejects, for records created before the run began (minus the lag).
+4. **transform.build_core** runs `include/sql/core/*.sql`: items, kits, locations, stock,
+   customers, sales orders, lines, taxes, payments, shipments — only for the orders and
+   customers that changed since the last build; records that cannot be imported go to
+   `ops.rejects` with their reason.
+5. **check_core.data_quality_checks** runs `include/sql/checks/*.sql` (unique, not null,
+   relationships, order totals), each a select of the offending rows; it records, never fails.
+6. **reverse_sync** — **push_inventory_levels** plans in `ops.inventory_pushes` the
+   available-to-sell quantities that differ from Shopify's (with the formula as reason;
+   `dry_run` stops there), then writes them with `inventorySetQuantities` (compare-and-set,
+   idempotency key, batches of 250); a level someone sold in between is re-read and re-planned
+   with our change on top, levels that cannot be pushed are quarantined with their reason.
    **push_order_writes** sends, exactly once through the write ledger `ops.shopify_writes`, the
    back office's shipments as fulfillments with their tracking numbers (and later tracking
-   changes), seller cancellations (`orderCancel`), and each order's status as tags
-   (`status_tag_prefix`).
-7. **reconcile_counts** compares Shopify's counts (`ordersCount` …) with staging plus rejects,
-   for records created before the run began (minus the lag).
-8. **report_run** stores the run report (with the checks' results) in `ops.sync_runs` and prints
+   changes), seller cancellations (`orderCancel`), each order's status as tags
+   (`status_tag_prefix`) and the back office's customers (`push_customers`).
+7. **report_run** stores the run report (with the checks' results) in `ops.sync_runs` and prints
    it at the end of its log.
-9. **check_reconciliation** then fails the run, with both numbers, if an exact count disagrees;
+8. **check_reconciliation** then fails the run, with both numbers, if an exact count disagrees;
    **check_data_quality** fails it, with counts and sample rows, if a check found offending rows.
 
 One run at a time (`max_active_runs=1`): a sync finishes before the next starts.
@@ -38,7 +43,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from airflow.sdk import Param, dag, get_current_context, task
+from airflow.sdk import Param, TaskGroup, dag, get_current_context, task
 from airflow.sdk.exceptions import AirflowFailException
 
 from shopify_elt import tasks
@@ -76,10 +81,12 @@ def shopify_sync():
         """Create or evolve the warehouse schemas."""
         tasks.prepare_warehouse(tasks.run_conf()["warehouse_conn_id"])
 
-    @task
+    @task(map_index_template="{{ stream_name }}")
     def extract_stream(stream_name: str) -> dict:
         """Extract one stream into staging; returns its load counts and API usage."""
-        params = get_current_context()["params"]
+        context = get_current_context()
+        context["stream_name"] = stream_name  # names the mapped instance in the grid
+        params = context["params"]
         return tasks.extract(
             stream_name,
             **tasks.run_conf(),
@@ -146,7 +153,8 @@ def shopify_sync():
 
     @task
     def report_run(
-        extract_results: list[dict],
+        stream_results: list[dict],
+        child_stream_results: list[dict],
         core_changed: dict,
         push_result: dict,
         writes_result: dict,
@@ -158,7 +166,7 @@ def shopify_sync():
         return tasks.report(
             **tasks.run_conf(),
             dag_id="shopify_sync",
-            extract_results=extract_results,
+            extract_results=[*stream_results, *child_stream_results],
             core_changed=core_changed,
             push_result=push_result,
             writes_result=writes_result,
@@ -168,30 +176,37 @@ def shopify_sync():
         )
 
     prepared = prepare_warehouse()
-    extracts = {}
-    for stream in top_level_streams():
-        extracts[stream.name] = extract_stream.override(task_id=f"extract_{stream.name}")(stream.name)
-        prepared >> extracts[stream.name]
-    for stream in top_level_streams():
-        if stream.parent is not None:
-            extracts[stream.parent] >> extracts[stream.name]
-    swept = sweep_deletions()
-    list(extracts.values()) >> swept
-    core = build_core()
-    list(extracts.values()) >> core
-    swept >> core
-    reconciled = reconcile_counts()
-    list(extracts.values()) >> reconciled
-    swept >> reconciled  # staged counts leave out what the sweep marked deleted
-    pushed = push_inventory_levels()
-    core >> pushed
-    written = push_order_writes()
-    core >> written
-    checked = data_quality_checks()
-    core >> checked
-    reported = report_run(list(extracts.values()), core, pushed, written, reconciled, swept, checked)
+    with TaskGroup("extract", tooltip="Shopify's streams into staging, then deletions marked") as extract:
+        # Top-level streams, one mapped instance each; then the streams read per parent row
+        # (inventory levels per location, an order's lists per order), once the parents are in.
+        streams = extract_stream.override(task_id="streams").expand(stream_name=parent_streams())
+        child_streams = extract_stream.override(task_id="child_streams").expand(stream_name=child_stream_names())
+        swept = sweep_deletions()
+        prepared >> streams >> child_streams >> swept
+    with TaskGroup("check_staging", tooltip="Staged counts against Shopify's") as check_staging:
+        reconciled = reconcile_counts()
+    with TaskGroup("transform", tooltip="The core schema built from staging") as transform:
+        core = build_core()
+    with TaskGroup("check_core", tooltip="Data-quality checks of core and staging") as check_core:
+        checked = data_quality_checks()
+    with TaskGroup("reverse_sync", tooltip="Inventory, shipments and order writes to Shopify") as reverse_sync:
+        pushed = push_inventory_levels()
+        written = push_order_writes()
+    extract >> [check_staging, transform]
+    transform >> check_core >> reverse_sync
+    reported = report_run(streams, child_streams, core, pushed, written, reconciled, swept, checked)
     reported >> check_reconciliation(reconciled)
     reported >> check_data_quality(checked)
+
+
+def parent_streams() -> list[str]:
+    """Top-level streams read on their own."""
+    return [s.name for s in top_level_streams() if s.parent is None]
+
+
+def child_stream_names() -> list[str]:
+    """Top-level streams read per parent row, after their parent."""
+    return [s.name for s in top_level_streams() if s.parent is not None]
 
 
 shopify_sync()

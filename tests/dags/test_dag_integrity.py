@@ -48,20 +48,20 @@ def test_dag_id_is_the_file_name_and_follows_house_rules(dagbag, dag_id):
         assert task.retries >= 2, f"{task.task_id} needs retries"
 
 
-def test_sync_runs_extract_then_build_then_push_then_report(dagbag):
+def test_sync_runs_its_stages_in_order_in_task_groups(dagbag):
     dag = dagbag.dags["shopify_sync"]
-    extract_ids = {t for t in dag.task_ids if t.startswith("extract_")}
-    assert {"extract_orders", "extract_inventory_levels", "extract_locations"} <= extract_ids
-    build = dag.get_task("build_core")
-    assert extract_ids <= build.upstream_task_ids
-    assert dag.get_task("push_inventory_levels").upstream_task_ids == {"build_core"}
-    # every ledger write (shipments, cancellations, status tags) goes out in one task after the build
-    assert dag.get_task("push_order_writes").upstream_task_ids == {"build_core"}
-    assert "report_run" in dag.get_task("push_order_writes").downstream_task_ids
-    assert extract_ids <= dag.get_task("reconcile_counts").upstream_task_ids
-    assert "extract_locations" in dag.get_task("extract_inventory_levels").upstream_task_ids
-    sweep = dag.get_task("sweep_deletions")  # deletions marked before core is built and counts compared
-    assert extract_ids <= sweep.upstream_task_ids
-    assert {"build_core", "reconcile_counts"} <= sweep.downstream_task_ids
+    streams, children = dag.get_task("extract.streams"), dag.get_task("extract.child_streams")
+    assert "orders" in streams.op_kwargs_expand_input.value["stream_name"]  # one mapped instance per stream
+    assert {"inventory_levels", "order_transactions"} <= set(children.op_kwargs_expand_input.value["stream_name"])
+    assert children.upstream_task_ids == {"extract.streams"}, "read per parent row once the parents are in"
+    assert dag.get_task("extract.sweep_deletions").upstream_task_ids == {"extract.child_streams"}
+    assert dag.get_task("transform.build_core").upstream_task_ids == {"extract.sweep_deletions"}
+    assert dag.get_task("check_staging.reconcile_counts").upstream_task_ids == {"extract.sweep_deletions"}
+    assert dag.get_task("check_core.data_quality_checks").upstream_task_ids == {"transform.build_core"}
+    for push in ("reverse_sync.push_inventory_levels", "reverse_sync.push_order_writes"):
+        assert dag.get_task(push).upstream_task_ids == {"check_core.data_quality_checks"}
+        assert "report_run" in dag.get_task(push).downstream_task_ids
+    assert {"check_reconciliation", "check_data_quality"} <= dag.get_task("report_run").downstream_task_ids
+    assert set(dag.task_group.children) >= {"extract", "check_staging", "transform", "check_core", "reverse_sync"}
     assert dag.params["sweep_every_hours"] == 24
     assert dag.schedule == "@hourly"
