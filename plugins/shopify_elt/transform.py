@@ -42,6 +42,17 @@ CORE_BUILD_ORDER: tuple[str, ...] = (
 ORDERS_START = "ship_to_addresses"
 """The first file reading the sales order candidates: they are evaluated once, before it."""
 
+FULL_BUILD_ANALYZE = (
+    "core.customers",
+    "core.customer_links",
+    "core.ship_to_addresses",
+    "core.sales_orders",
+    "core.sales_order_lines",
+    "core.shipments",
+    "ops.order_outcomes",
+)
+"""Tables a full build fills, analyzed after it (autovacuum may not have come by before the next)."""
+
 BUILD_LOCK = 727_002  # pg_advisory_xact_lock class: one core build per shop at a time
 
 
@@ -111,7 +122,8 @@ def build_core(conn: psycopg.Connection, shop: str, run_id: str, mappings_dir: P
             cur.execute("select version from ops.transform_state where shop = %s", (shop,))
             row = cur.fetchone()
         load_mappings(conn, mappings_dir)
-        run_file(conn, "transform/scope.sql", {**params, "full": row is None or row[0] != version})
+        full = row is None or row[0] != version
+        run_file(conn, "transform/scope.sql", {**params, "full": full})
         for table in CORE_BUILD_ORDER:
             if table == ORDERS_START:
                 run_file(conn, "transform/candidates.sql", params)
@@ -119,4 +131,7 @@ def build_core(conn: psycopg.Connection, shop: str, run_id: str, mappings_dir: P
         run_file(conn, "core/rejects.sql", params)
         run_file(conn, "transform/outcomes.sql", params)
         run_file(conn, "transform/finish.sql", params)
+        if full:  # a build of every order changed the tables' sizes: the next (small) builds plan on them
+            with conn.cursor() as cur:
+                cur.execute(f"analyze {', '.join(FULL_BUILD_ANALYZE)}")
     return changed

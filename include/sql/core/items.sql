@@ -38,3 +38,8 @@ where
     and i.shop = v._shop
     and i.shopify_variant_id = v.id
     and i.deleted_at is distinct from v._deleted_at;
+
+-- Items are written in the build's own transaction, before stock and orders join them: without
+-- fresh statistics the planner takes the table for a handful of rows and joins it in a nested
+-- loop over every inventory level (quadratic in the catalogue).
+analyze core.items;

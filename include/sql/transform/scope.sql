@@ -48,3 +48,9 @@ inner join core.customer_links as mine on mine.shop = cs.shop and mine.shopify_c
 inner join core.customer_links as other on other.customer_id = mine.customer_id
 where cs.shop = %(shop)s
 on conflict do nothing;
+
+-- Fresh statistics of the scopes: the plans of the files that join them depend on how many rows
+-- they hold (a thousand changed orders, or every order of the shop).
+analyze ops.transform_scope;
+
+analyze ops.customer_scope;
