@@ -70,6 +70,7 @@ def test_the_checks_are_the_files():
         "sales_orders_unique_web_order_number",
         "staging_not_null_keys",
         "staging_order_totals",
+        "stream_freshness",
     } <= set(discover())
 
 
@@ -215,3 +216,19 @@ def test_failing_checks_raise_one_error_with_counts_and_samples(conn):
     assert f"{count} offending row(s): total 0.00 <> lines " in message
     assert f"shopify_order_id={order}" in message
     assert f"… and {count - 5} more" in message
+
+
+def test_a_stream_that_stopped_advancing_is_named_with_how_long_ago(conn):
+    with conn.transaction(force_rollback=True):
+        conn.execute(
+            "update ops.stream_state set watermark = now() - interval '5 hours' where shop = %s and stream = 'orders'",
+            (SHOP,),
+        )
+        found = failing(conn)
+        assert set(found) == {"stream_freshness"}
+        (sample,) = found["stream_freshness"]["samples"]
+        assert sample["stream"] == "orders"
+        assert sample["problem"] == "orders has not advanced for 5.0 h (freshness_hours is 3)"
+
+        conn.execute("update core.settings set value = '6' where setting = 'freshness_hours'")
+        assert failing(conn) == {}, "within a longer freshness_hours"
