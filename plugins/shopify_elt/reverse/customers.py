@@ -9,7 +9,6 @@ back office's customer and the core build never makes a second one of it.
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 import psycopg
@@ -19,8 +18,6 @@ from shopify_elt.reverse import ledger
 from shopify_elt.reverse.ledger import Outcome, Write
 from shopify_elt.streams import load_document
 from shopify_elt.warehouse import sql_file
-
-log = logging.getLogger(__name__)
 
 CUSTOMER_SET = load_document("customer_set")
 
@@ -71,8 +68,4 @@ KINDS = (CustomerUpsert(),)
 
 def push_customers(conn: psycopg.Connection, hook: ShopifyHook, shop: str, run_id: str) -> dict[str, int]:
     """Plan and deliver the customer upserts of one shop; returns the ledger's counts."""
-    planned = plan_customers(conn, shop, run_id)
-    counts = ledger.deliver(conn, hook, shop, KINDS)
-    counts.planned = planned
-    log.info("Customers to Shopify: %s", counts.as_dict())
-    return counts.as_dict()
+    return ledger.deliver(conn, hook, shop, KINDS, planned=plan_customers(conn, shop, run_id)).as_dict()

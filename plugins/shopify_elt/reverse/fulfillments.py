@@ -11,7 +11,6 @@ cancellation request, waits in the ledger (``deferred``) and is tried again at t
 
 from __future__ import annotations
 
-import logging
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -25,8 +24,6 @@ from shopify_elt.reverse import ledger
 from shopify_elt.reverse.ledger import Outcome, Write
 from shopify_elt.streams import load_document
 from shopify_elt.warehouse import sql_file
-
-log = logging.getLogger(__name__)
 
 FULFILLMENT_ORDERS = load_document("order_fulfillment_orders")
 FULFILLMENTS_MADE = load_document("order_fulfillments_made")
@@ -207,11 +204,7 @@ KINDS = (FulfillmentCreate(), TrackingUpdate())
 
 def push_shipments(conn: psycopg.Connection, hook: ShopifyHook, shop: str, run_id: str) -> dict[str, int]:
     """Plan and deliver the shipment writes of one shop; returns the ledger's counts."""
-    planned = plan_shipments(conn, shop, run_id)
-    counts = ledger.deliver(conn, hook, shop, KINDS)
-    counts.planned = planned
-    log.info("Shipments to Shopify: %s", counts.as_dict())
-    return counts.as_dict()
+    return ledger.deliver(conn, hook, shop, KINDS, planned=plan_shipments(conn, shop, run_id)).as_dict()
 
 
 def _after(created_at: str, first_sent_at: datetime) -> bool:

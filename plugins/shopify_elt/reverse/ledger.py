@@ -167,12 +167,18 @@ def open_writes(conn: psycopg.Connection, shop: str, kind: str) -> list[Write]:
         return [Write(*row) for row in cur.fetchall()]
 
 
-def deliver(conn: psycopg.Connection, hook: ShopifyHook, shop: str, kinds: Iterable[WriteKind]) -> DeliveryCounts:
-    """Send every open write of these kinds, oldest first; each settles in its own transaction."""
-    counts = DeliveryCounts()
+def deliver(
+    conn: psycopg.Connection, hook: ShopifyHook, shop: str, kinds: Iterable[WriteKind], planned: int = 0
+) -> DeliveryCounts:
+    """Send every open write of these kinds, oldest first; each settles in its own transaction.
+
+    :param planned: how many writes the caller's plan just added, for the counts it reports.
+    """
+    counts = DeliveryCounts(planned=planned)
     for kind in kinds:
         for write in open_writes(conn, shop, kind.kind):
             _deliver_one(conn, hook, kind, write, counts)
+    log.info("%s to Shopify: %s", ", ".join(kind.kind for kind in kinds), counts.as_dict())
     return counts
 
 

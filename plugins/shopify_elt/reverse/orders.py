@@ -17,7 +17,6 @@ it. A pending request the back office takes back is withdrawn before it is sent.
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 import psycopg
@@ -27,8 +26,6 @@ from shopify_elt.reverse import ledger
 from shopify_elt.reverse.ledger import Outcome, Write
 from shopify_elt.streams import load_document
 from shopify_elt.warehouse import sql_file
-
-log = logging.getLogger(__name__)
 
 TAGS_ADD = load_document("order_tags_add")
 TAGS_REMOVE = load_document("order_tags_remove")
@@ -149,10 +146,4 @@ def push_orders(conn: psycopg.Connection, hook: ShopifyHook, shop: str, run_id: 
     """Plan and deliver the seller cancellations and status tags of one shop; returns the
     ledger's counts per kind."""
     planned = plan_orders(conn, shop, run_id)
-    result = {}
-    for kind in KINDS:
-        counts = ledger.deliver(conn, hook, shop, [kind])
-        counts.planned = planned[kind.kind]
-        result[kind.kind] = counts.as_dict()
-    log.info("Order writes to Shopify: %s", result)
-    return result
+    return {kind.kind: ledger.deliver(conn, hook, shop, [kind], planned=planned[kind.kind]).as_dict() for kind in KINDS}
