@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 UV     := $(BIN)/uv
 UV_VERSION := 0.13.9
 
-.PHONY: venv demo test lint format sim lock clean check-connection bench-pacing bench-reverse bench-transform
+.PHONY: venv demo test lint format sim lock clean check-connection bench-pacing bench-reverse bench-transform up down browser pools
 
 # The virtual environment, installed from the pinned lock (seconds with uv).
 $(BIN)/.installed: requirements.lock pyproject.toml
@@ -25,9 +25,29 @@ demo: venv
 
 # The test command of the README and of CI: lint, then every test (unit, DAG rules,
 # integration against PostgreSQL and the simulator, end to end with real Airflow).
-test: venv
+test: venv browser
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
+
+# Debian's chromium, for the Airflow UI test's screenshot (tests/e2e/test_airflow_ui.py); Playwright
+# drives it and never downloads a browser of its own. Installed when missing (as root, with apt-get);
+# where it cannot be, that test skips its screenshot and says why.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	    if [ "$$(id -u)" = 0 ]; then \
+	        echo "Installing Debian's chromium for the Airflow UI test"; \
+	        { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	            --no-install-recommends chromium >/dev/null; } || echo "chromium could not be installed"; \
+	    else echo "chromium is missing (apt-get install chromium as root): the UI test will skip its screenshot"; fi; }
+
+# A local Airflow UI in the background, wired for the demo (simulator, warehouse, connections, the
+# project's DAGs); prints its address and login. `make down` stops it. Logs in .airflow/.
+UI_PORT ?= 8080
+up: venv
+	$(BIN)/python scripts/up.py up --port $(UI_PORT)
+
+down: venv
+	$(BIN)/python scripts/up.py down
 
 lint: venv
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
@@ -39,6 +59,12 @@ format: venv
 CONN ?= shopify_default
 check-connection: venv
 	AIRFLOW__CORE__PLUGINS_FOLDER=$(CURDIR)/plugins $(BIN)/python -m shopify_elt.connection_check $(CONN)
+
+# Each shop's Airflow pools (include/shops.yaml, or SHOPIFY_ELT_SHOPS_FILE), created or updated in the
+# metadata database of the environment's Airflow (AIRFLOW_HOME …, after `airflow db migrate`); the
+# scheduler runs no task whose pool does not exist. `make up` does it itself.
+pools: venv
+	AIRFLOW__CORE__PLUGINS_FOLDER=$(CURDIR)/plugins $(BIN)/python -m shopify_elt.pools
 
 # How much of the plan's restore rate extraction spends on data (prints figures; not a test).
 bench-pacing: venv

@@ -16,83 +16,17 @@ identical. It never moves the hourly watermarks.
 * **Old orders** need the `read_all_orders` scope: without it the task fails and says so rather
   than silently loading only the last 60 days.
 
-Paused on creation; one run at a time, one bulk window at a time.
+Paused on creation; one run at a time, one bulk window at a time, in the shop's pool of its own
+(`shopify_<name>_backfill`), so a backfill never takes the hourly sync's slots.
+
+One DAG per shop of `include/shops.yaml`: `shopify_backfill` for the shop `default`,
+`shopify_backfill__<name>` for the others (`shopify_elt.dag_factory`).
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from shopify_elt.dag_factory import BACKFILL, backfill_dag
+from shopify_elt.shops import load_shops
 
-from airflow.sdk import Param, dag, get_current_context, task
-from airflow.timetables.interval import CronDataIntervalTimetable
-
-from shopify_elt import backfill_tasks, tasks
-from shopify_elt.backfill_tasks import BACKFILL_STREAMS
-
-
-@dag(
-    dag_id="shopify_backfill",
-    # Data intervals (not Airflow 3's default cron *trigger*): each run owns one month of history.
-    schedule=CronDataIntervalTimetable("@monthly", timezone="UTC"),
-    start_date=datetime(2024, 1, 1),
-    catchup=False,
-    is_paused_upon_creation=True,
-    max_active_runs=1,
-    default_args={"owner": "data-engineering", "retries": 2, "retry_delay": timedelta(minutes=2)},
-    tags=["shopify", "elt", "backfill"],
-    doc_md=__doc__,
-    params={
-        "shopify_conn_id": Param("shopify_default", type="string", description="Connection of the shop"),
-        "warehouse_conn_id": Param("warehouse_default", type="string", description="PostgreSQL warehouse"),
-        "start_date": Param(
-            None, type=["null", "string"], format="date", description="First day (empty: the run's data interval)"
-        ),
-        "end_date": Param(None, type=["null", "string"], format="date", description="Last day, included"),
-        "streams": Param(
-            ["orders"],
-            type="array",
-            items={"type": "string", "enum": list(BACKFILL_STREAMS)},
-            description="Streams to backfill (orders bring their lines, transactions, refunds …)",
-        ),
-        "window_days": Param(30, type="number", exclusiveMinimum=0, description="Days per bulk job at first"),
-        "job_timeout_minutes": Param(60, type="number", exclusiveMinimum=0, description="Split a slower job"),
-    },
-)
-def shopify_backfill():
-    @task
-    def prepare_warehouse() -> None:
-        """Create or evolve the warehouse schemas."""
-        tasks.prepare_warehouse(tasks.run_conf()["warehouse_conn_id"])
-
-    @task
-    def plan_windows() -> list[dict[str, str]]:
-        """The windows to read: the params' dates if given, else the run's data interval."""
-        context = get_current_context()
-        params = context["params"]
-        if params["start_date"]:
-            start = datetime.fromisoformat(params["start_date"]).replace(tzinfo=UTC)
-            last_day = params["end_date"] or datetime.now(UTC).date().isoformat()
-            end = datetime.fromisoformat(last_day).replace(tzinfo=UTC) + timedelta(days=1)
-        else:
-            start, end = context["data_interval_start"], context["data_interval_end"]
-            if not start or start >= end:
-                raise ValueError("this run has no data interval: give start_date (and end_date) in the params")
-        return backfill_tasks.plan_jobs(params["streams"], start, end, params["window_days"])
-
-    @task(max_active_tis_per_dagrun=1)
-    def backfill_window(job: dict[str, str]) -> dict:
-        """One stream's window through bulk operations."""
-        minutes = get_current_context()["params"]["job_timeout_minutes"]
-        return backfill_tasks.backfill_window(job, **tasks.run_conf(), job_timeout_minutes=minutes)
-
-    @task
-    def report_backfill(results: list[dict]) -> dict:
-        """Store and print what the windows loaded."""
-        return backfill_tasks.report(list(results), **tasks.run_conf())
-
-    planned = plan_windows()
-    prepare_warehouse() >> planned
-    report_backfill(backfill_window.expand(job=planned))
-
-
-shopify_backfill()
+for _shop in load_shops():
+    globals()[_shop.dag_id(BACKFILL)] = backfill_dag(_shop, __doc__)

@@ -99,9 +99,12 @@ def airflow_db():
 
 
 @contextlib.contextmanager
-def private_simulator(conn_id: str, seed: int, orders: int, extra: list[str] | None = None):
+def private_simulator(
+    conn_id: str, seed: int, orders: int, extra: list[str] | None = None, shop_domain: str | None = None
+):
     """A simulator of a module's own, as the Airflow connection ``conn_id``: for tests that change
-    the shop (which other modules count) or need a differently seeded one."""
+    the shop (which other modules count) or need a differently seeded one. ``shop_domain`` tags
+    its rows apart from every other simulator's (they all call themselves sim-store)."""
     from shopify_simulator.process import SimulatorProcess
 
     token = f"shpat_{conn_id}_{uuid.uuid4().hex}"
@@ -109,5 +112,8 @@ def private_simulator(conn_id: str, seed: int, orders: int, extra: list[str] | N
         SimulatorProcess(seed=seed, orders=orders, token=token, extra=extra) as process,
         pytest.MonkeyPatch.context() as patch,
     ):
-        patch.setenv(f"AIRFLOW_CONN_{conn_id.upper()}", json.dumps(process.connection()))
+        connection = process.connection()
+        if shop_domain:
+            connection["extra"]["shop_domain"] = shop_domain
+        patch.setenv(f"AIRFLOW_CONN_{conn_id.upper()}", json.dumps(connection))
         yield process

@@ -78,7 +78,7 @@ class RunReportNotifier(BaseNotifier):
             log.info("No alert recipients (%s or Variable %s): no email", RECIPIENTS_ENV, RECIPIENTS_VARIABLE)
             return
         params = context.get("params") or {}
-        shop, report = self._report(dag_run.run_id, params)
+        shop, report = self._report(dag_run.run_id, params, dag_run.dag_id)
         issues = problems(report) if report else []
         if self.when == "completed" and not issues:
             return
@@ -93,7 +93,9 @@ class RunReportNotifier(BaseNotifier):
             lines.append("<p>The run stored no report (it stopped before report_run).</p>")
         self._send(to, subject, "\n".join(lines), to_html(report) if report else None)
 
-    def _report(self, run_id: str, params: dict[str, Any]) -> tuple[str | None, dict[str, Any] | None]:
+    def _report(
+        self, run_id: str, params: dict[str, Any], dag_id: str | None = None
+    ) -> tuple[str | None, dict[str, Any] | None]:
         """The shop and the report the run stored, if any (an alert is still sent without them)."""
         from shopify_elt.tasks import shop_of
         from shopify_elt.warehouse import WAREHOUSE_CONN_ID, connect
@@ -101,7 +103,7 @@ class RunReportNotifier(BaseNotifier):
         try:
             shop = shop_of(params.get("shopify_conn_id", "shopify_default"))
             with closing(connect(params.get("warehouse_conn_id", WAREHOUSE_CONN_ID))) as conn:
-                return shop, stored_report(conn, run_id, shop)
+                return shop, stored_report(conn, run_id, shop, dag_id)
         except Exception as error:  # the alert matters more than its attachment
             log.warning("Could not read the run's report for the alert: %s", error)
             return None, None

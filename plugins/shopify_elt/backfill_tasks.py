@@ -51,7 +51,14 @@ def backfill_window(
     return {**job, **result.as_dict(), "api": {"requests": hook.requests_sent, "points": hook.bucket.points_spent}}
 
 
-def report(results: list[dict[str, Any]], *, shopify_conn_id: str, warehouse_conn_id: str, run_id: str) -> dict:
+def report(
+    results: list[dict[str, Any]],
+    *,
+    shopify_conn_id: str,
+    warehouse_conn_id: str,
+    run_id: str,
+    dag_id: str = "shopify_backfill",
+) -> dict:
     """Sum the windows, store the report in ``ops.sync_runs`` and log it."""
     streams: dict[str, LoadCounts] = {}
     for result in results:
@@ -68,7 +75,7 @@ def report(results: list[dict[str, Any]], *, shopify_conn_id: str, warehouse_con
         "api_requests": sum(r["api"]["requests"] for r in results),
     }
     with closing(connect(warehouse_conn_id)) as conn:
-        save_report(conn, summary, "shopify_backfill")
+        save_report(conn, summary, dag_id)
     log.info("\n%s", format_backfill(summary))
     return summary
 

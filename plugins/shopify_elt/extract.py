@@ -150,8 +150,13 @@ class StreamExtractor:
         return [writer, *children.values()]
 
     # ------------------------------------------------------------------ reading
-    def records(self, stream: Stream, search: str | None) -> Iterator[tuple[str | None, dict[str, Any]]]:
-        """The stream's records (``search`` narrows them, e.g. to a window), with parent ids."""
+    def records(
+        self, stream: Stream, search: str | None, parents: list[str] | None = None
+    ) -> Iterator[tuple[str | None, dict[str, Any]]]:
+        """The stream's records (``search`` narrows them, e.g. to a window), with parent ids.
+
+        ``parents``: for a stream read per parent row, only these parents (the webhook merge reads
+        the levels it was told of at one location) instead of every staged one."""
         variables: dict[str, Any] = dict(stream.extra_variables)
         terms = [t for t in (stream.base_query, search) if t]
         if terms:
@@ -170,7 +175,7 @@ class StreamExtractor:
         if stream.nested_in is not None:
             yield from self._nested(stream, variables)
             return
-        for parent_id in parent_ids(self.conn, self.shop, stream):
+        for parent_id in parents if parents is not None else parent_ids(self.conn, self.shop, stream):
             for node in self._pages(stream, {**variables, "parentId": parent_id}):
                 yield parent_id, node
 

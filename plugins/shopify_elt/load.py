@@ -104,7 +104,7 @@ class StagingWriter:
             cur.execute(
                 """insert into ops.rejects (run_id, shop, stage, object_name, record_key, reason, record)
                    values (%s, %s, 'extract', %s, %s, %s, %s)
-                   on conflict (run_id, stage, object_name, record_key) do nothing""",
+                   on conflict (run_id, shop, stage, object_name, record_key) do nothing""",
                 (self.run_id, self.shop, self.stream.table, key, reason, json.dumps(record)),
             )
         self.counts.rejected += 1

@@ -46,7 +46,7 @@ def save_report(conn: psycopg.Connection, report: dict[str, Any], dag_id: str) -
         cur.execute(
             """insert into ops.sync_runs (run_id, shop, dag_id, finished_at, report)
                values (%(run_id)s, %(shop)s, %(dag_id)s, now(), %(report)s)
-               on conflict (run_id, shop) do update set finished_at = now(), report = excluded.report""",
+               on conflict (dag_id, run_id, shop) do update set finished_at = now(), report = excluded.report""",
             {
                 "run_id": report["run_id"],
                 "shop": report["shop"],
@@ -67,8 +67,46 @@ def stream_table(streams: dict[str, dict[str, int]]) -> list[str]:
 
 
 def format_report(report: dict[str, Any]) -> str:
-    """A short plain-text report for the task log and the demo."""
-    lines = [f"Shopify sync {report['run_id']} — shop {report['shop']}", "", "Extracted to staging:"]
+    """A short plain-text report for the task log and the demo: a sync's (staging, core, checks) or a
+    reverse sync's (the writes to Shopify); a report with both prints both."""
+    kind = "reverse sync" if report.get("kind") == "reverse_sync" else "sync"
+    lines = [f"Shopify {kind} {report['run_id']} — shop {report['shop']}"]
+    if "streams" in report:
+        lines += sync_lines(report)
+    if "inventory" in report:
+        lines += write_lines(report)
+    rejects = report.get("rejects")
+    if rejects is not None:
+        total = sum(rejects.values())
+        lines.append(
+            f"Rows rejected: {total} (extract {rejects.get('extract', 0)}, core {rejects.get('core', 0)})"
+            + ("  — see ops.rejects" if total else "")
+        )
+    reconciliation = report.get("reconciliation") or {}
+    if reconciliation:
+        lines.append("Reconciliation with Shopify's counts (staged + rejected = Shopify):")
+        for name, r in sorted(reconciliation.items()):
+            verdict = "ok" if r["matches"] else "MISMATCH"
+            lines.append(
+                f"  {name:<20}{r['staged']:>8} + {r['rejected']:<4} vs {r['shopify']:>8} {r['precision']:<8} {verdict}"
+            )
+    sweeps = report.get("sweeps") or {}
+    if sweeps:
+        lines.append("Deletion sweeps (ids Shopify still has / staged rows marked deleted):")
+        for name, s in sorted(sweeps.items()):
+            done = f"{s['ids']:>8} / {s['marked']}" if s["status"] == "swept" else f"{s['status']:>8}"
+            lines.append(f"  {name:<20}{done}")
+    api = report["api"]
+    lines.append(
+        f"API: {int(api.get('requests', 0))} requests, {api.get('points', 0):g} points, "
+        f"{api.get('throttled_answers', 0):g} throttled answers, {api.get('seconds_waited', 0):.1f}s paced"
+    )
+    return "\n".join(lines)
+
+
+def sync_lines(report: dict[str, Any]) -> list[str]:
+    """What a sync moved: rows per stream into staging, per table into core, unmapped values."""
+    lines = ["", "Extracted to staging:"]
     lines += stream_table(report["streams"])
     lines += ["", "Loaded into core (rows written by its SQL file / rows in table):"]
     for table in CORE_BUILD_ORDER:
@@ -85,8 +123,13 @@ def format_report(report: dict[str, Any]) -> str:
                 f"  {MAPPING_FILES.get(u['mapping'], u['mapping']):<20}{u['value']!s:<28}{u['orders']:>7}"
                 f"  {u['example']}  → {u['used_instead'] or '(none)'}"
             )
+    return lines
+
+
+def write_lines(report: dict[str, Any]) -> list[str]:
+    """What a reverse sync wrote to Shopify: inventory levels, then the ledger's order writes."""
     inv = report["inventory"]
-    lines += [
+    lines = [
         "",
         f"Inventory levels pushed to Shopify: {inv['applied']} applied of {inv['planned']} planned "
         f"({inv.get('replanned', 0)} re-planned after a concurrent change, {inv['conflict']} conflicts left, "
@@ -108,31 +151,7 @@ def format_report(report: dict[str, Any]) -> str:
                 f" ({c['adopted']} found already applied, {c['deferred']} deferred, {c['failed']} failed)"
                 f" in {c['calls']} calls"
             )
-    rejects = report["rejects"]
-    lines.append(
-        f"Rows rejected: {sum(rejects.values())} (extract {rejects.get('extract', 0)}, core {rejects.get('core', 0)})"
-        + ("  — see ops.rejects" if sum(rejects.values()) else "")
-    )
-    reconciliation = report.get("reconciliation") or {}
-    if reconciliation:
-        lines.append("Reconciliation with Shopify's counts (staged + rejected = Shopify):")
-        for name, r in sorted(reconciliation.items()):
-            verdict = "ok" if r["matches"] else "MISMATCH"
-            lines.append(
-                f"  {name:<20}{r['staged']:>8} + {r['rejected']:<4} vs {r['shopify']:>8} {r['precision']:<8} {verdict}"
-            )
-    sweeps = report.get("sweeps") or {}
-    if sweeps:
-        lines.append("Deletion sweeps (ids Shopify still has / staged rows marked deleted):")
-        for name, s in sorted(sweeps.items()):
-            done = f"{s['ids']:>8} / {s['marked']}" if s["status"] == "swept" else f"{s['status']:>8}"
-            lines.append(f"  {name:<20}{done}")
-    api = report["api"]
-    lines.append(
-        f"API: {int(api.get('requests', 0))} requests, {api.get('points', 0):g} points, "
-        f"{api.get('throttled_answers', 0):g} throttled answers, {api.get('seconds_waited', 0):.1f}s paced"
-    )
-    return "\n".join(lines)
+    return lines
 
 
 def skipped_orders(conn: psycopg.Connection, shop: str) -> dict[str, int]:

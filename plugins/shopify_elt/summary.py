@@ -52,29 +52,30 @@ def sections(report: dict[str, Any]) -> list[Section]:
     """The report's sections, in the order a data engineer reads them."""
     issues = problems(report)
     result = [Section("Problems", notes=issues or ["none"])]
-    streams = report.get("streams") or {}
-    result.append(
-        Section(
-            "Extracted to staging",
-            ("stream", "extracted", "inserted", "updated", "deleted", "rejected"),
-            [
-                (name, c["extracted"], c["inserted"], c["updated"], c["deleted"], c["rejected"])
-                for name, c in sorted(streams.items())
-            ],
+    if "streams" in report:  # a sync's report (a reverse sync's has none)
+        result.append(
+            Section(
+                "Extracted to staging",
+                ("stream", "extracted", "inserted", "updated", "deleted", "rejected"),
+                [
+                    (name, c["extracted"], c["inserted"], c["updated"], c["deleted"], c["rejected"])
+                    for name, c in sorted(report["streams"].items())
+                ],
+            )
         )
-    )
-    totals = report.get("core_totals") or {}
-    result.append(
-        Section(
-            "Loaded into core",
-            ("table", "rows written", "rows in table"),
-            [(t, (report.get("core") or {}).get(t, 0), totals.get(t, "?")) for t in CORE_BUILD_ORDER],
-            [
-                f"skipped by the import rules: {n} orders — {reason}"
-                for reason, n in (report.get("skipped") or {}).items()
-            ],
+    if "core" in report:
+        totals = report.get("core_totals") or {}
+        result.append(
+            Section(
+                "Loaded into core",
+                ("table", "rows written", "rows in table"),
+                [(t, report["core"].get(t, 0), totals.get(t, "?")) for t in CORE_BUILD_ORDER],
+                [
+                    f"skipped by the import rules: {n} orders — {reason}"
+                    for reason, n in (report.get("skipped") or {}).items()
+                ],
+            )
         )
-    )
     unmapped = report.get("unmapped") or []
     if unmapped:
         result.append(
@@ -93,29 +94,8 @@ def sections(report: dict[str, Any]) -> list[Section]:
                 ],
             )
         )
-    inventory = report.get("inventory") or {}
-    writes = report.get("order_writes") or {}
-    columns = ("writes", "planned", "applied", "found applied", "deferred", "failed", "calls")
-    rows = [
-        (
-            "inventory levels",
-            inventory.get("planned", 0),
-            inventory.get("applied", 0),
-            0,
-            0,
-            inventory.get("failed", 0),
-            inventory.get("calls", 0),
-        )
-    ]
-    rows += [
-        (WRITE_GROUPS.get(group, group), c.get("planned", 0), c.get("applied", 0), c.get("adopted", 0),
-         c.get("deferred", 0), c.get("failed", 0), c.get("calls", 0))
-        for group, c in writes.items()
-    ]  # fmt: skip
-    quarantined = [
-        f"quarantined {q['sku'] or '(no SKU)'}: {q['reason']}" for q in report.get("inventory_quarantined") or []
-    ]
-    result.append(Section("Written to Shopify", columns, rows, quarantined))
+    if "inventory" in report or "order_writes" in report:  # a reverse sync's report
+        result.append(written_to_shopify(report))
     reconciliation = report.get("reconciliation") or {}
     if reconciliation:
         result.append(
@@ -139,6 +119,33 @@ def sections(report: dict[str, Any]) -> list[Section]:
         )
     )
     return result
+
+
+def written_to_shopify(report: dict[str, Any]) -> Section:
+    """Inventory pushes and ledger writes, one row per group."""
+    inventory = report.get("inventory") or {}
+    writes = report.get("order_writes") or {}
+    columns = ("writes", "planned", "applied", "found applied", "deferred", "failed", "calls")
+    rows = [
+        (
+            "inventory levels",
+            inventory.get("planned", 0),
+            inventory.get("applied", 0),
+            0,
+            0,
+            inventory.get("failed", 0),
+            inventory.get("calls", 0),
+        )
+    ]
+    rows += [
+        (WRITE_GROUPS.get(group, group), c.get("planned", 0), c.get("applied", 0), c.get("adopted", 0),
+         c.get("deferred", 0), c.get("failed", 0), c.get("calls", 0))
+        for group, c in writes.items()
+    ]  # fmt: skip
+    quarantined = [
+        f"quarantined {q['sku'] or '(no SKU)'}: {q['reason']}" for q in report.get("inventory_quarantined") or []
+    ]
+    return Section("Written to Shopify", columns, rows, quarantined)
 
 
 def title(report: dict[str, Any]) -> str:
@@ -178,9 +185,15 @@ def _cell(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-def stored_report(conn: Any, run_id: str, shop: str) -> dict[str, Any] | None:
-    """The report a run stored in ``ops.sync_runs`` (None before ``report_run`` stored it)."""
-    row = conn.execute("select report from ops.sync_runs where run_id = %s and shop = %s", (run_id, shop)).fetchone()
+def stored_report(conn: Any, run_id: str, shop: str, dag_id: str | None = None) -> dict[str, Any] | None:
+    """The report a run stored in ``ops.sync_runs`` (None before ``report_run`` stored it). Airflow's
+    run ids are unique per DAG only: ``dag_id`` tells a shop's sync from its reverse sync of the
+    same id (without it, the latest of them)."""
+    row = conn.execute(
+        """select report from ops.sync_runs where run_id = %s and shop = %s and dag_id = coalesce(%s, dag_id)
+           order by finished_at desc limit 1""",
+        (run_id, shop, dag_id),
+    ).fetchone()
     return row[0] if row else None
 
 
@@ -192,9 +205,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("shop", help="the shop's domain, e.g. my-shop.myshopify.com")
     parser.add_argument("--html", action="store_true", help="HTML instead of Markdown")
     parser.add_argument("--warehouse-conn-id", default=WAREHOUSE_CONN_ID)
+    parser.add_argument("--dag-id", help="e.g. shopify_reverse_sync, when two DAGs' runs share the run id")
     args = parser.parse_args(argv)
     with closing(connect(args.warehouse_conn_id)) as conn:
-        report = stored_report(conn, args.run_id, args.shop)
+        report = stored_report(conn, args.run_id, args.shop, args.dag_id)
     if report is None:
         print(f"no report stored for run {args.run_id} of {args.shop}")
         return 1

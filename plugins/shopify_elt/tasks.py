@@ -182,17 +182,15 @@ def report(
     dag_id: str,
     extract_results: list[dict[str, Any]],
     core_changed: dict[str, int],
-    push_result: dict[str, Any],
     reconciliation: dict[str, Any],
-    writes_result: dict[str, Any] | None = None,
     sweep_result: dict[str, Any] | None = None,
     checks: dict[str, dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
-    """Assemble, store and log the run report; returned for XCom (no secrets in it)."""
+    """Assemble, store and log the sync's run report; returned for XCom (no secrets in it). The writes
+    to Shopify are the reverse sync's, in its own report (:func:`report_reverse_sync`)."""
     shop = shop_of(shopify_conn_id)
     sweep_result = sweep_result or {}
-    writes_result = writes_result or {}
-    usage = [{"api": r.get("api", {})} for r in (push_result, reconciliation, sweep_result, writes_result)]
+    usage = [{"api": r.get("api", {})} for r in (reconciliation, sweep_result)]
     streams, api = merge_extract_results([*extract_results, *usage])
     with closing(connect(warehouse_conn_id)) as conn:
         result = {
@@ -203,15 +201,39 @@ def report(
             "core_totals": core_totals(conn, shop),
             "skipped": skipped_orders(conn, shop),
             "unmapped": unmapped_values(conn, shop),
-            "inventory": push_result["inventory"],
-            "inventory_quarantined": push_result.get("inventory_quarantined", []),
-            "order_writes": writes_result.get("order_writes", {}),
             "rejects": rejects_by_stage(conn, shop, run_id),
             "reconciliation": reconciliation["reconciliation"],
             "sweeps": sweep_result.get("sweeps", {}),
             "checks": checks or {},
             "api": api,
         }
+        save_report(conn, result, dag_id)
+    log.info("\n%s", format_report(result))
+    return result
+
+
+def report_reverse_sync(
+    *,
+    shopify_conn_id: str,
+    warehouse_conn_id: str,
+    run_id: str,
+    dag_id: str,
+    push_result: dict[str, Any],
+    writes_result: dict[str, Any],
+) -> dict[str, Any]:
+    """Assemble, store and log what a reverse-sync run wrote to Shopify (same table, same format)."""
+    shop = shop_of(shopify_conn_id)
+    _, api = merge_extract_results([{"api": r.get("api", {})} for r in (push_result, writes_result)])
+    result = {
+        "kind": "reverse_sync",
+        "run_id": run_id,
+        "shop": shop,
+        "inventory": push_result["inventory"],
+        "inventory_quarantined": push_result.get("inventory_quarantined", []),
+        "order_writes": writes_result.get("order_writes", {}),
+        "api": api,
+    }
+    with closing(connect(warehouse_conn_id)) as conn:
         save_report(conn, result, dag_id)
     log.info("\n%s", format_report(result))
     return result

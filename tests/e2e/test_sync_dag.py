@@ -1,4 +1,7 @@
-"""The walking skeleton, end to end: real Airflow (`dag.test()`), real PostgreSQL, the simulator over HTTP."""
+"""The walking skeleton, end to end: real Airflow (`dag.test()`), real PostgreSQL, the simulator over HTTP.
+
+Each hourly run is followed by a run of ``shopify_reverse_sync``, as its core asset makes the
+scheduler do, which writes back to Shopify."""
 
 from __future__ import annotations
 
@@ -32,8 +35,10 @@ def counts(conn, schema: str, tables: list[str], prefix: str = "") -> dict[str, 
     return {t: conn.execute(f"select count(*) from {schema}.{prefix}{t}").fetchone()[0] for t in tables}
 
 
-def latest_report(conn) -> dict:
-    return conn.execute("select report from ops.sync_runs order by finished_at desc limit 1").fetchone()[0]
+def latest_report(conn, dag_id: str = "shopify_sync") -> dict:
+    return conn.execute(
+        "select report from ops.sync_runs where dag_id = %s order by finished_at desc limit 1", (dag_id,)
+    ).fetchone()[0]
 
 
 @pytest.fixture(scope="module")
@@ -43,6 +48,15 @@ def sync_dag():
     bag = DagBag(dag_folder=str(ROOT / "dags" / "shopify_sync.py"))
     assert not bag.import_errors
     return bag.dags["shopify_sync"]
+
+
+@pytest.fixture(scope="module")
+def reverse_sync_dag():
+    from airflow.dag_processing.dagbag import DagBag
+
+    bag = DagBag(dag_folder=str(ROOT / "dags" / "shopify_reverse_sync.py"))
+    assert not bag.import_errors
+    return bag.dags["shopify_reverse_sync"]
 
 
 def cli_run() -> str:
@@ -56,8 +70,9 @@ def cli_run() -> str:
 
 
 @pytest.fixture(scope="module")
-def two_runs(sync_dag, simulator, warehouse_url, airflow_db):
-    """Run the hourly DAG twice — through the CLI, then with `dag.test()` — snapshotting the warehouse."""
+def two_runs(sync_dag, reverse_sync_dag, simulator, warehouse_url, airflow_db):
+    """Run the hourly DAG twice — through the CLI, then with `dag.test()` — each followed by the
+    reverse sync, snapshotting the warehouse."""
     import psycopg
 
     snapshots = []
@@ -68,12 +83,15 @@ def two_runs(sync_dag, simulator, warehouse_url, airflow_db):
         else:
             run = sync_dag.test(run_conf=RUN_CONF)
             assert run.state == "success", f"run {run.run_id} ended {run.state}"
+        reverse = reverse_sync_dag.test()
+        assert reverse.state == "success", f"run {reverse.run_id} ended {reverse.state}"
         with psycopg.connect(warehouse_url) as conn:
             snapshots.append(
                 {
                     "staging": counts(conn, "staging", STAGING, "shopify_"),
                     "core": counts(conn, "core", CORE),
                     "report": latest_report(conn),
+                    "reverse": latest_report(conn, "shopify_reverse_sync"),
                     "log": log,
                     "core_rows": {
                         t: conn.execute(
@@ -131,6 +149,7 @@ def test_no_run_was_throttled(two_runs):
         api = snapshot["report"]["api"]
         assert api["throttled_answers"] == 0, api
         assert api["requests"] > 0
+        assert snapshot["reverse"]["api"].get("throttled_answers", 0) == 0, snapshot["reverse"]["api"]
 
 
 def test_every_counted_stream_reconciles_with_shopify(two_runs):
@@ -170,7 +189,8 @@ def test_first_run_loads_core_and_accounts_for_every_reject(two_runs, warehouse)
 
 
 def test_first_run_pushes_available_to_sell_to_shopify(two_runs):
-    inventory = two_runs[0]["report"]["inventory"]
+    assert "inventory" not in two_runs[0]["report"], "the sync writes nothing to Shopify"
+    inventory = two_runs[0]["reverse"]["inventory"]
     assert inventory["planned"] > 0, "the default safety stock makes ours differ from Shopify's"
     assert inventory["applied"] == inventory["planned"]
     assert inventory["conflict"] == inventory["failed"] == inventory["quarantined"] == inventory["replanned"] == 0
@@ -200,7 +220,7 @@ def test_second_run_changes_nothing(two_runs):
     assert second["core"] == first["core"]
     assert second["core_rows"] == first["core_rows"]
     assert set(second["report"]["core"].values()) == {0}
-    assert second["report"]["inventory"] == dict.fromkeys(first["report"]["inventory"], 0)
+    assert second["reverse"]["inventory"] == dict.fromkeys(first["reverse"]["inventory"], 0)
     for name, stream in second["report"]["streams"].items():
         assert stream["inserted"] == 0, name
         assert stream["deleted"] == 0, name
@@ -231,15 +251,18 @@ def test_the_token_is_in_no_xcom_rendered_field_or_log(two_runs, simulator):
     assert "report_run" in dump, "the metadata database holds the runs' task instances"
     assert simulator.token not in dump
     log = two_runs[0]["log"]
-    assert "Inventory levels pushed to Shopify" in log, "the whole run's log was captured"
+    assert "Loaded into core" in log, "the whole run's log was captured, up to the report"
     assert simulator.token not in log
     for path in home.rglob("*.log"):
         assert simulator.token not in path.read_text(errors="replace"), path
 
 
 def test_every_run_reports_its_order_writes_and_sends_none_the_back_office_did_not_ask_for(two_runs):
+    from shopify_elt.report import format_report
+
     for snapshot in two_runs:  # no shipments, cancellations or status tags (off by default) asked for
-        writes = snapshot["report"]["order_writes"]
+        writes = snapshot["reverse"]["order_writes"]
         assert set(writes) == {"shipments", "order_cancel", "order_tags", "customers"}
         assert all(c["planned"] == c["calls"] == c["failed"] == 0 for c in writes.values()), writes
-    assert "Order writes sent to Shopify" in two_runs[0]["log"]
+    text = format_report(two_runs[0]["reverse"])
+    assert text.startswith("Shopify reverse sync ") and "Order writes sent to Shopify" in text

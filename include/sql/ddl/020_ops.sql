@@ -9,8 +9,8 @@ create table if not exists ops.stream_state (
     primary key (shop, stream)
 );
 
--- Records that could not be loaded, with the reason; one row per run, stage, object and record
--- so that a retried run does not count a reject twice.
+-- Records that could not be loaded, with the reason; one row per run, shop, stage, object and
+-- record so that a retried run does not count a reject twice.
 create table if not exists ops.rejects (
     reject_id bigserial primary key,
     run_id text not null,
@@ -20,9 +20,12 @@ create table if not exists ops.rejects (
     record_key text not null,
     reason text not null,
     record jsonb,
-    rejected_at timestamptz not null default now(),
-    unique (run_id, stage, object_name, record_key)
+    rejected_at timestamptz not null default now()
 );
+-- The key once left out the shop: two shops' runs scheduled for the same time share Airflow's
+-- run id, and one shop's reject of a record key (a kit's SKUs) would have hidden the other's.
+alter table ops.rejects drop constraint if exists rejects_run_id_stage_object_name_record_key_key;
+create unique index if not exists rejects_once on ops.rejects (run_id, shop, stage, object_name, record_key);
 
 -- One report per DAG run (and shop): what moved, what was rejected, what was pushed.
 create table if not exists ops.sync_runs (
@@ -32,8 +35,18 @@ create table if not exists ops.sync_runs (
     started_at timestamptz not null default now(),
     finished_at timestamptz,
     report jsonb not null default '{}'::jsonb,
-    primary key (run_id, shop)
+    constraint sync_runs_key primary key (dag_id, run_id, shop)
 );
+-- The key was (run_id, shop) until the reverse sync got a DAG of its own: Airflow's run ids are
+-- unique per DAG only, and the sync and the reverse sync scheduled for the same minute share one.
+do $$
+begin
+    if not exists (select from pg_constraint where conname = 'sync_runs_key') then
+        alter table ops.sync_runs drop constraint if exists sync_runs_pkey;
+        alter table ops.sync_runs add constraint sync_runs_key primary key (dag_id, run_id, shop);
+    end if;
+end
+$$;
 
 -- Reverse sync of available quantities: the plan (status planned) is visible before anything
 -- is written; a batch is sent once under its idempotency key, with compare-and-set on the

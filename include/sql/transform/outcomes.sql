@@ -19,4 +19,4 @@ insert into ops.rejects (run_id, shop, stage, object_name, record_key, reason)
 select %(run_id)s, c.shop, 'core', 'sales_orders', c.shopify_order_id, c.reject_reason
 from pg_temp.order_candidates as c
 where c.skip_reason is null and c.reject_reason is not null
-on conflict (run_id, stage, object_name, record_key) do nothing;
+on conflict (run_id, shop, stage, object_name, record_key) do nothing;

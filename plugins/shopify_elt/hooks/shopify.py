@@ -34,8 +34,9 @@ MAX_QUERY_COST = 1000
 MAX_PAGE_SIZE = 250
 PROBE_ABOVE_COST = 10
 """A fresh hook asks the bucket's level (a 1-point query) before its first query costing more."""
-EXTRA_FIELDS = ("api_version", "plan", "timeout", "page_size", "shop_domain")
-"""Connection extras that are settings of ours, not HTTP headers (HttpHook would send them)."""
+EXTRA_FIELDS = ("api_version", "plan", "timeout", "page_size", "shop_domain", "webhook_secret", "webhook_callback_url")
+"""Connection extras that are settings of ours, not HTTP headers (HttpHook would send them; the
+webhook secret above all must never leave in a request)."""
 
 
 @dataclass(frozen=True)
