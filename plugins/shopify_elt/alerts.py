@@ -55,7 +55,7 @@ class RunReportNotifier(BaseNotifier):
         ``completed`` only when the stored report lists problems (``on_success_callback``).
     """
 
-    template_fields = ("to",)
+    template_fields = ()
 
     def __init__(
         self,
@@ -70,6 +70,10 @@ class RunReportNotifier(BaseNotifier):
         self.to = to
         self.smtp_conn_id = smtp_conn_id
         self.from_email = from_email
+
+    def render_template_fields(self, context: dict[str, Any], jinja_env: Any = None) -> None:
+        """Nothing to render (the recipients are plain addresses); and the DAG in a DAG callback's
+        context may be a serialized one, which has no template environment to render with."""
 
     def notify(self, context: dict[str, Any]) -> None:
         to = recipients(self.to)

@@ -89,7 +89,9 @@ def test_a_clean_run_sends_nothing_and_no_recipients_means_no_email(smtp, shop, 
 
 
 def test_a_failed_run_is_emailed_even_before_it_stored_a_report(smtp, shop):
-    RunReportNotifier(when="failed", to="lead@example.com").notify(context("alerts-failed", reason="task_failure"))
+    # Called as Airflow calls a DAG callback, whose context holds a serialized DAG (no templates).
+    notifier = RunReportNotifier(when="failed", to="lead@example.com")
+    notifier(context("alerts-failed", reason="task_failure", dag=SimpleNamespace(dag_id="shopify_sync")))
     (message,) = smtp.messages
     assert message["To"] == "lead@example.com"
     assert message["Subject"].startswith("[shopify-elt] shopify_sync failed:")
