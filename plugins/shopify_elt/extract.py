@@ -62,6 +62,13 @@ def lock_stream(conn: psycopg.Connection, shop: str, stream: str) -> None:
     conn.execute("select pg_advisory_xact_lock(hashtextextended(%s, 0))", (f"extract:{shop}:{stream}",))
 
 
+def try_lock_stream(conn: psycopg.Connection, shop: str, stream: str) -> bool:
+    """``lock_stream`` without waiting: False when another transaction holds the stream (a writer
+    that can come back later, like the webhook merge, does not queue behind a long backfill)."""
+    row = conn.execute("select pg_try_advisory_xact_lock(hashtextextended(%s, 0))", (f"extract:{shop}:{stream}",))
+    return bool(row.fetchone()[0])
+
+
 def read_watermark(conn: psycopg.Connection, shop: str, stream: str) -> datetime | None:
     """The stored watermark. The (shop, stream) pair is locked until the transaction ends, so
     two runs can never extract the same stream at once, even before its first watermark."""
