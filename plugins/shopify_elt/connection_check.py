@@ -67,7 +67,7 @@ class CheckReport:
 
 def check_connection(hook: ShopifyHook) -> CheckReport:
     """Run the checks with one attempt per request: a Test button must answer quickly."""
-    hook.retry = RetryPolicy(max_retries=0)
+    hook.retry = RetryPolicy(max_retries=0, max_throttled=0)
     try:
         response = hook.graphql(CHECK_QUERY)
     except ShopifyAuthError as error:

@@ -166,7 +166,7 @@ class ShopifyHook(HttpHook):
             # Another task (or app) may just have drained the shop's bucket; a 1-point question
             # tells us its level, so even the first real query is paced instead of THROTTLED.
             self.graphql(load_document("throttle_probe"))
-        attempt = 0
+        attempt = throttled = 0
         while True:
             self._pace(cost)
             try:
@@ -174,14 +174,22 @@ class ShopifyHook(HttpHook):
             except ShopifyQueryError as error:
                 self._learn_cost(document, estimate, error.max_cost_exceeded)
                 raise
+            except ShopifyThrottled as error:
+                # Refused before anything happened, usually because another task of the shop spent
+                # the points this one waited for: wait for them again, plus a random part.
+                throttled += 1
+                self.bucket.throttled_answers += 1
+                if throttled > self.retry.max_throttled:
+                    raise
+                needed = max(error.retry_after or 0.0, self.bucket.wait_seconds(cost), 1.0)
+                delay = needed + self.retry.jitter(throttled)
+                log.warning("Shopify answered %s; wait %d/%d: %.1fs", error, throttled, self.retry.max_throttled, delay)
+                self._wait(delay)
             except ShopifyTransientError as error:
                 attempt += 1
-                if attempt > self.retry.max_retries or not (retry_transient or isinstance(error, ShopifyThrottled)):
+                if attempt > self.retry.max_retries or not retry_transient:
                     raise
                 delay = self.retry.delay(attempt, error.retry_after)
-                if isinstance(error, ShopifyThrottled):
-                    self.bucket.throttled_answers += 1
-                    delay = max(delay if error.retry_after else 0.0, self.bucket.wait_seconds(cost), 1.0)
                 log.warning("Shopify answered %s; retry %d/%d in %.1fs", error, attempt, self.retry.max_retries, delay)
                 self._wait(delay)
             else:
