@@ -222,6 +222,8 @@ def test_a_shipment_shopify_refuses_stays_failed_with_its_error_until_retried(co
     ).fetchone()
     assert state == "failed" and "more to ship than remain unfulfilled" in error
     assert push("refused-again", conn)["calls"] == 0, "a failed write is not resent by itself"
+    listed = [row for row in ledger.failed_writes(conn, SHOP) if row[2] == f"shipment:{shipment}"]
+    assert len(listed) == 1 and "more to ship" in listed[0][4], "the failures are listed with their reasons"
 
     conn.execute("update core.shipment_lines set quantity = %s where shipment_id = %s", (quantity, shipment))
     counts = push("corrected", conn)  # the corrected shipment is a new intent: planned and sent

@@ -278,3 +278,42 @@ def retry_failed(conn: psycopg.Connection, shop: str, kind: str | None = None) -
             (shop, kind, kind),
         )
         return cur.rowcount
+
+
+def failed_writes(conn: psycopg.Connection, shop: str) -> list[tuple[int, str, str, int, str | None]]:
+    """The shop's failed writes: id, kind, subject, sends, and Shopify's (or our) reason."""
+    with conn.cursor() as cur:
+        cur.execute(
+            """select write_id, kind, subject, attempts, last_error from ops.shopify_writes
+               where shop = %s and state = 'failed' order by write_id""",
+            (shop,),
+        )
+        return cur.fetchall()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m shopify_elt.reverse.ledger failed|retry <shop> [--kind K]``: list the failed
+    writes with their reasons, or put them back to be sent by the next reverse sync."""
+    import argparse
+    from contextlib import closing
+
+    from shopify_elt.warehouse import WAREHOUSE_CONN_ID, connect
+
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("action", choices=("failed", "retry"))
+    parser.add_argument("shop", help="the shop's domain, e.g. my-shop.myshopify.com")
+    parser.add_argument("--kind", help="only writes of this kind (fulfillment_create, order_cancel …)")
+    parser.add_argument("--warehouse-conn-id", default=WAREHOUSE_CONN_ID)
+    args = parser.parse_args(argv)
+    with closing(connect(args.warehouse_conn_id)) as conn:
+        if args.action == "retry":
+            print(f"{retry_failed(conn, args.shop, args.kind)} failed writes put back to pending")
+            return 0
+        for write_id, kind, subject, attempts, reason in failed_writes(conn, args.shop):
+            if args.kind in (None, kind):
+                print(f"{write_id:>8}  {kind:<20} {subject:<32} {attempts} sends  {reason}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
