@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 UV     := $(BIN)/uv
 UV_VERSION := 0.13.9
 
-.PHONY: venv demo test lint format sim lock clean check-connection bench-pacing bench-reverse bench-transform up down browser pools
+.PHONY: venv demo test lint format sim lock clean check-connection bench bench-quick bench-pacing bench-reverse bench-transform bench-hourly up down browser pools
 
 # The virtual environment, installed from the pinned lock (seconds with uv).
 $(BIN)/.installed: requirements.lock pyproject.toml
@@ -66,7 +66,22 @@ check-connection: venv
 pools: venv
 	AIRFLOW__CORE__PLUGINS_FOLDER=$(CURDIR)/plugins $(BIN)/python -m shopify_elt.pools
 
-# How much of the plan's restore rate extraction spends on data (prints figures; not a test).
+# Every benchmark of bench/ (issue 10), each appending its figures to bench/RESULTS.md, then one summary
+# table (measured value, limit, ratio per figure): `bench` at full size (hours on 2 cores: the 100k-order
+# backfill and hourly run, the 1M-order transform), `bench-quick` at about a minute each (not tests).
+bench: venv
+	$(BIN)/python bench/run_all.py --full
+
+bench-quick: venv
+	$(BIN)/python bench/run_all.py --quick
+
+# An hourly run (extract every stream, build core) after 1k orders changed on a 100k-order store: API
+# requests, points, THROTTLED answers, seconds paced, rows and wall time per stage, without Airflow.
+bench-hourly: venv
+	$(BIN)/python bench/hourly.py --orders 100000 --changed 1000
+
+# How much of the plan's restore rate extraction spends on data (prints figures, appends them to
+# bench/RESULTS.md; not a test).
 bench-pacing: venv
 	$(BIN)/python bench/pacing.py --orders 5000 --seconds 60
 

@@ -35,3 +35,19 @@ def record(command: str, figures: list[Figure]) -> None:
     lines += [f"| {n} | {v} | {'' if lim is None else lim} | {'' if r is None else r} |" for n, v, lim, r in figures]
     with (ROOT / "bench" / "RESULTS.md").open("a") as results:
         results.write("\n".join(lines) + "\n")
+
+
+def recorded_since(offset: int) -> list[tuple[str, list[Figure]]]:
+    """The sections ``record`` appended to bench/RESULTS.md after byte ``offset``: (heading, figures)."""
+    with (ROOT / "bench" / "RESULTS.md").open("rb") as results:
+        results.seek(offset)
+        text = results.read().decode()
+    sections: list[tuple[str, list[Figure]]] = []
+    for line in text.splitlines():
+        if line.startswith("## "):
+            sections.append((line[3:].split(" — ")[0], []))
+        elif sections and line.startswith("| ") and not line.startswith(("| figure |", "|---")):
+            cells = [cell.strip() for cell in line.strip().strip("|").split(" | ")]
+            name, value, limit, ratio = (cells + ["", "", ""])[:4]
+            sections[-1][1].append((name, value, limit or None, ratio or None))
+    return sections

@@ -5,6 +5,7 @@ It starts the simulator, then pages through orders with the pipeline's own clien
 again and again for ``--seconds``, and prints points spent per second against the plan's
 restore rate. The bucket's start-up stock (full at the start, what is left at the end) is
 capacity, not pacing, so the sustained figure leaves it out. Goal (issue 4): sustained ≥ 0.95 with 0 THROTTLED answers.
+Figures are appended to ``bench/RESULTS.md`` (``--no-record`` leaves them out).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "plugins")]
 os.environ.setdefault("AIRFLOW_HOME", str(ROOT / ".airflow"))
 
+from bench.figures import print_figures, record  # noqa: E402
 from shopify_elt.hooks.shopify import ShopifyHook  # noqa: E402
 from shopify_elt.streams import STREAMS_BY_NAME  # noqa: E402
 from shopify_simulator.process import SimulatorProcess  # noqa: E402
@@ -33,6 +35,7 @@ def main() -> int:
     parser.add_argument("--orders", type=int, default=5000)
     parser.add_argument("--plan", choices=sorted(RATES), default="standard")
     parser.add_argument("--seconds", type=float, default=60.0)
+    parser.add_argument("--no-record", action="store_true", help="do not append to bench/RESULTS.md")
     args = parser.parse_args()
     token = "shpat_bench_" + uuid.uuid4().hex
     with SimulatorProcess(seed=11, orders=args.orders, token=token, plan=args.plan) as sim:
@@ -56,14 +59,29 @@ def main() -> int:
     # Points that came from the bucket's start-up stock rather than from restoring over the run:
     stock = max(0.0, (first_level or 0) - last_level)
     sustained = (points - stock) / (elapsed * rate)
-    print(f"plan                 {args.plan} (restore {rate} points/s, bucket {hook.bucket.maximum:g})")
-    print(f"elapsed              {elapsed:.1f} s, {hook.requests_sent} requests, {records} orders read")
-    print(f"points spent         {points:g} ({points / elapsed:.1f} points/s)")
-    print(f"overall / restore    {points / elapsed / rate:.3f}   (includes the bucket's start-up stock)")
-    print(f"sustained / restore  {sustained:.3f}   (goal >= 0.95)")
-    print(f"THROTTLED answers    {hook.bucket.throttled_answers}   (goal 0)")
-    print(f"time paced           {hook.bucket.seconds_waited:.1f} s")
-    print(f"orders per second    {records / elapsed:.1f}")
+    throttled = hook.bucket.throttled_answers
+    figures = [
+        ("elapsed, s", round(elapsed, 1), None, None),
+        ("API requests / orders read", f"{hook.requests_sent} / {records}", None, None),
+        ("points spent", f"{points:g}", None, None),
+        (
+            "points/s (incl. the bucket's start-up stock)",
+            round(points / elapsed, 1),
+            rate,
+            round(points / elapsed / rate, 3),
+        ),
+        ("sustained points/s / restore rate (goal >= 0.95)", round(sustained * rate, 1), rate, round(sustained, 3)),
+        ("THROTTLED answers (goal 0)", throttled, 0, None),
+        ("time paced, s", round(hook.bucket.seconds_waited, 1), None, None),
+        ("orders (records) per second", round(records / elapsed, 1), None, None),
+    ]
+    print_figures(
+        f"Pacing on the {args.plan} plan (restore {rate} points/s, bucket {hook.bucket.maximum:g}),"
+        f" {args.orders} orders",
+        figures,
+    )
+    if not args.no_record:
+        record(f"pacing --plan {args.plan} --orders {args.orders} --seconds {args.seconds:g}", figures)
     return 0
 
 
