@@ -47,7 +47,8 @@ def recorded_since(offset: int) -> list[tuple[str, list[Figure]]]:
         if line.startswith("## "):
             sections.append((line[3:].split(" — ")[0], []))
         elif sections and line.startswith("| ") and not line.startswith(("| figure |", "|---")):
-            cells = [cell.strip() for cell in line.strip().strip("|").split(" | ")]
-            name, value, limit, ratio = (cells + ["", "", ""])[:4]
+            cells = line.rstrip().removeprefix("| ").removesuffix(" |").split(" | ")
+            name, value, limit, ratio = (cells + ["", "", ""])[:4]  # the name keeps its indent
+            value, limit, ratio = value.strip(), limit.strip(), ratio.strip()
             sections[-1][1].append((name, value, limit or None, ratio or None))
     return sections
