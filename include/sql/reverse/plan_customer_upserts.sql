@@ -14,12 +14,10 @@ with back_office as (
             'addresses', case when c.zip is not null then jsonb_build_array(jsonb_build_object('zip', c.zip)) end
         )) as details
     from core.customers as c
+    cross join core.push_settings as s
     where
         c.shop = %(shop)s and c.origin = 'back_office' and c.deleted_at is null and c.email is not null
-        and coalesce(
-            (select nullif(btrim(s.value), '')::boolean from core.settings as s where s.setting = 'push_customers'),
-            false
-        )
+        and s.push_customers
 )
 
 select b.customer_id, b.shopify_customer_id, b.details
