@@ -23,6 +23,7 @@ def _EVERYTHING(_record: Any) -> bool:  # noqa: N802 - a constant matcher, compa
 class Context:
     store: Store
     resources: dict[str, Resource] = field(init=False)
+    _positions: list[tuple[Any, dict[int, int]]] = field(init=False, default_factory=list)
 
     def __post_init__(self) -> None:
         self.resources = build_resources(self.store) | order_extras.resources(self.store)
@@ -50,6 +51,9 @@ class Context:
         records = getattr(self.store, resource.attribute)
         render = records.__getitem__ if hasattr(records, "row") else None
         fetch = self.store.row_getter(resource.attribute)
+        named = narrow.id_set(expr)
+        if named is not None:  # walk only the named records, at their places in the sorted index
+            return paginate(self._entries(index, named), fetch, matcher, args, render)
         window = narrow.bounds(expr, sort_key, index)
         if window is None:  # another sorted field may narrow it: skip ids outside its range unrendered
             allowed = narrow.candidates(
@@ -118,6 +122,17 @@ class Context:
         lo, hi = narrow.bounds(expr, sort_key, index) or (0, len(index))
         fetch = self.store.row_getter(resource.attribute)
         return (fetch(index[i][1]) for i in range(lo, hi))
+
+    def _entries(self, index: Any, ids: set[int]) -> list[tuple[Any, int]]:
+        """The entries of ``index`` for ``ids``, in its order: an index of their own, with the same cursors.
+
+        Each sorted index gets an id -> position map on first use, kept while the index lives
+        (indexes are rebuilt after writes, so only the few newest maps are kept)."""
+        found = next((positions for kept, positions in self._positions if kept is index), None)
+        if found is None:
+            found = {record_id: n for n, (_, record_id) in enumerate(index)}
+            self._positions = [(index, found), *self._positions[:3]]
+        return [index[n] for n in sorted(found[i] for i in ids if i in found)]
 
 
 def _only(fetch: Callable[[int], Any], allowed: set[int]) -> Callable[[int], Any]:

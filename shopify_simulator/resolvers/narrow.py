@@ -71,6 +71,24 @@ def candidates(expr: search.Node | None, sort_key: str, sort_keys: Sequence[str]
     return {record_id for _, record_id in index[lo:hi]}
 
 
+def id_set(expr: search.Node | None) -> set[int] | None:
+    """The ids a match must have, when the query names them (``… AND (id:1 OR id:2 …)``).
+
+    Shopify answers such a query from its id index, whatever the sort: a walk over the whole
+    sorted index testing the ``OR`` on each record costs a store's size per page instead.
+    ``None`` when no top-level part of the AND is an id term or an ``OR`` of nothing else."""
+    parts = [expr] if isinstance(expr, search.Term | search.Or) else expr.parts if isinstance(expr, search.And) else []
+    found: set[int] | None = None
+    for part in parts:
+        alternatives = part.parts if isinstance(part, search.Or) else [part]
+        if not all(isinstance(t, search.Term) and t.field == "id" and t.op == "=" and t.known for t in alternatives):
+            continue
+        ids = {_value("id", t.value) for t in alternatives}  # type: ignore[union-attr]
+        named = {i for i in ids if i is not None}
+        found = named if found is None else found & named
+    return found
+
+
 def sort_key_for(expr: search.Node | None, sort_keys: Sequence[str]) -> str | None:
     """A sort key whose index can narrow `expr` (for counting), if any."""
     fields = {t.field for t in terms(expr)}

@@ -67,6 +67,26 @@ def test_updated_at_filter(gql: GraphQL, server: SimulatorServer) -> None:
     assert len(below) + len(seen) == len(stamps)
 
 
+def test_named_ids_page_in_sort_order_like_the_full_walk(gql: GraphQL, server: SimulatorServer) -> None:
+    """``… AND (id:1 OR id:2 …)`` is answered from the named ids alone: the same records, order,
+    cursors and page flags as filtering the whole sorted walk (a term it cannot narrow: ``NOT``)."""
+    everything = walk(gql, sortKey="UPDATED_AT")
+    named = [n["id"] for n in everything[::5]][:12]
+    stamps = sorted(o.created_at for o in server.store.orders.values())
+    since = f"created_at:>='{iso(stamps[0])}'"
+    ids = " OR ".join(f"id:{gid.rsplit('/', 1)[-1]}" for gid in named) + " OR id:999999999"  # one unknown
+    for reverse in (False, True):
+        narrowed = walk(gql, sortKey="UPDATED_AT", reverse=reverse, query=f"{since} AND ({ids})")
+        filtered = walk(gql, sortKey="UPDATED_AT", reverse=reverse, query=f"{since} AND NOT NOT ({ids})")
+        assert narrowed == filtered
+        assert [n["id"] for n in narrowed] == (named[::-1] if reverse else named)
+    _, page = gql(ORDERS, {"first": 5, "sortKey": "UPDATED_AT", "query": f"({ids}) AND id:{named[0].rsplit('/', 1)[-1]}"})
+    assert [n["id"] for n in page["data"]["orders"]["nodes"]] == named[:1]  # id sets intersect
+    _, page = gql(ORDERS, {"last": 3, "sortKey": "UPDATED_AT", "query": ids})
+    assert [n["id"] for n in page["data"]["orders"]["nodes"]] == named[-3:]
+    assert page["data"]["orders"]["pageInfo"]["hasPreviousPage"]
+
+
 def test_status_filters(gql: GraphQL, server: SimulatorServer) -> None:
     cancelled = walk(gql, query="status:cancelled")
     assert len(cancelled) == sum(o.cancelled_at is not None for o in server.store.orders.values())
