@@ -47,17 +47,32 @@ class TimedExport(BulkExport):
     """Records how long each job took on the simulator's side and where its file is."""
 
     waited: float = 0.0
+    polling: float = 0.0  # the part of `waited` spent in the polls' GraphQL calls
     urls: list[str]
 
     def wait(self, operation_id: str, timeout_seconds: float = 6 * 3600) -> dict:
-        started = time.monotonic()
+        started, calls_before = time.monotonic(), TimedHook.in_calls
         try:
             status = super().wait(operation_id, timeout_seconds)
         finally:
             TimedExport.waited += time.monotonic() - started
+            TimedExport.polling += TimedHook.in_calls - calls_before
         if status.get("url"):
             self.urls.append(status["url"])
         return status
+
+
+class TimedHook(ShopifyHook):
+    """Adds up the time spent in GraphQL calls (the paged children's reads, waits for the bucket included)."""
+
+    in_calls: float = 0.0
+
+    def graphql(self, *args, **kwargs):  # noqa: ANN002, ANN003, ANN201 - the parent's signature
+        started = time.monotonic()
+        try:
+            return super().graphql(*args, **kwargs)
+        finally:
+            TimedHook.in_calls += time.monotonic() - started
 
 
 def rss_mb() -> float:
@@ -101,7 +116,7 @@ def main() -> int:
     with SimulatorProcess(seed=1, orders=args.orders, token=token, plan=args.plan, extra=extra) as sim:
         print(f"simulator ready in {time.monotonic() - built:.0f}s", flush=True)
         os.environ["AIRFLOW_CONN_SHOPIFY_DEFAULT"] = json.dumps(sim.connection())
-        hook = ShopifyHook()
+        hook = TimedHook()
         exporter = TimedExport(hook, poll_seconds=0.5, max_poll_seconds=2.0)
         exporter.urls = []
         end = datetime.now(UTC).replace(microsecond=0) + timedelta(hours=1)
@@ -121,24 +136,38 @@ def main() -> int:
         peak = rss_mb()
         raw = raw_copy_seconds(exporter.urls, warehouse)
         requests_sent, points = hook.requests_sent, hook.bucket.points_spent
+        bucket, restore = hook.bucket.maximum, hook.bucket.restore_rate
         stats = requests.get(f"{sim.base_url}/_simulator/stats", timeout=10).json()
     rows = sum(staged.values())
     jobs = sum(r.jobs for r in results)
     load = wall - TimedExport.waited
+    merge = load - (TimedHook.in_calls - TimedExport.polling)  # the bulk files' download, parse and merge
+    # The paged children are paid from the plan's bucket: no client can read them faster than
+    # (points − a full bucket) / restore rate. Their share of the load time is measured against it.
+    budget_floor = max(0.0, points - bucket) / restore
     figures = [
         ("orders staged", staged["orders"], args.orders, staged["orders"] / args.orders),
         ("rows staged (all order streams)", rows, None, None),
         ("wall time, s", round(wall, 1), None, None),
         ("  waiting for bulk jobs, s", round(TimedExport.waited, 1), None, None),
         ("  loading: download, parse, merge, paged children, s", round(load, 1), None, None),
+        ("    of which API calls for the paged children, s", round(load - merge, 1), None, None),
+        ("    of which the bulk files' download, parse and merge, s", round(merge, 1), None, None),
         ("rows/s (wall)", round(rows / wall), None, None),
         ("raw COPY of the bulk files, s (limit)", round(raw, 1), None, None),
         ("rows/s through the loader (load time only)", round(rows / max(load, 1e-9)), None, None),
-        ("load time / raw COPY time", round(load / raw, 2), 1.0, round(load / raw, 2)),
+        ("bulk files' merge time / raw COPY time", round(merge / raw, 2), 1.0, round(merge / raw, 2)),
         ("peak RSS, MB (goal < 300, flat)", round(peak), 300, round(peak / 300, 2)),
         ("RSS before the backfill, MB", round(rss_before), None, None),
         ("bulk jobs / windows", f"{jobs} / {len(spans)}", None, None),
         ("API requests / points", f"{requests_sent} / {points:g}", None, None),
+        (
+            f"API budget floor of the paged children, s ((points − {bucket:g}) / {restore:g} per s)",
+            round(budget_floor, 1),
+            None,
+            None,
+        ),
+        ("wall time / API budget floor", round(wall / budget_floor, 2) if budget_floor else "-", 1.0, None),
         ("THROTTLED answers (goal 0)", stats["throttled"], 0, None),
     ]
     print_figures(

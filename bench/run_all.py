@@ -30,9 +30,11 @@ PLANS = ("standard", "advanced", "plus", "enterprise")
 
 # name -> (quick argument lists, full argument lists): one run per argument list.
 BENCHMARKS: dict[str, tuple[list[list[str]], list[list[str]]]] = {
-    "pacing": (  # figure 1, on each plan tier
-        [["--plan", plan, "--orders", "2000", "--seconds", "15"] for plan in PLANS],
-        [["--plan", plan, "--orders", "5000", "--seconds", "120"] for plan in PLANS],
+    "pacing": (  # figure 1, on each plan tier, then with extract tasks running at once
+        [["--plan", plan, "--orders", "2000", "--seconds", "15"] for plan in PLANS]
+        + [["--plan", "standard", "--orders", "2000", "--seconds", "15", "--workers", "4"]],
+        [["--plan", plan, "--orders", "5000", "--seconds", "120"] for plan in PLANS]
+        + [["--plan", plan, "--orders", "5000", "--seconds", "120", "--workers", "4"] for plan in ("standard", "plus")],
     ),
     "backfill": ([["--orders", "3000"]], [["--orders", "100000"]]),  # figure 2
     "transform": ([["--orders", "10000", "--changed", "100"]], [["--orders", "1000000", "--changed", "1000"]]),  # 3
@@ -41,6 +43,7 @@ BENCHMARKS: dict[str, tuple[list[list[str]], list[list[str]]]] = {
         [["--orders", "100000", "--changed", "1000"]],
     ),
     "reverse_sync": ([["--levels", "1000"]], [["--levels", "10000"]]),  # figure 5
+    "fulfillment_push": ([["--fulfillments", "200"]], [["--fulfillments", "1000"]]),  # figure 5
     "webhooks": (  # figure 6
         [["--deliveries", "3000", "--concurrency", "32"], ["--deliveries", "3000", "--concurrency", "32", "--restart"]],
         [
