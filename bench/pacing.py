@@ -9,7 +9,9 @@ Figures are appended to ``bench/RESULTS.md`` (``--no-record`` leaves them out).
 
 ``--workers K`` runs K extractions at once against the same shop, each with its own client, as
 the sync DAG's mapped extract tasks do (one process each, as many as the shop's pool has slots):
-each paces itself from the bucket level Shopify reports, which the others drain meanwhile. The
+they share the shop's bucket through ``ops.api_budget`` in a PostgreSQL database of the bench's
+own (``shopify_elt.shared_budget``, as the DAG's tasks do); ``--no-shared-budget`` lets each pace
+itself only from the bucket level Shopify reports to it, which the others drain meanwhile. The
 bucket's level at the end is then read once more by a separate client.
 """
 
@@ -22,8 +24,10 @@ import sys
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import closing
 from pathlib import Path
 
+import psycopg
 import requests
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -31,9 +35,15 @@ sys.path[:0] = [str(ROOT), str(ROOT / "plugins")]
 os.environ.setdefault("AIRFLOW_HOME", str(ROOT / ".airflow"))
 
 from bench.figures import print_figures, record  # noqa: E402
+from shopify_elt.ddl import ensure_schema  # noqa: E402
 from shopify_elt.hooks.shopify import ShopifyHook  # noqa: E402
+from shopify_elt.shared_budget import SharedBudget  # noqa: E402
 from shopify_elt.streams import STREAMS_BY_NAME  # noqa: E402
+from shopify_elt.warehouse import connect  # noqa: E402
 from shopify_simulator.process import SimulatorProcess  # noqa: E402
+
+SERVER = os.environ.get("BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+DATABASE = "shopify_elt_bench_pacing"
 
 RATES = {"standard": 100, "advanced": 200, "plus": 1000, "enterprise": 2000}
 
@@ -55,12 +65,20 @@ def main() -> int:
     parser.add_argument("--plan", choices=sorted(RATES), default="standard")
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--workers", type=int, default=1, help="extractions running at once (one client each)")
+    parser.add_argument("--no-shared-budget", action="store_true", help="each client paces from its own answers only")
     parser.add_argument("--no-record", action="store_true", help="do not append to bench/RESULTS.md")
     args = parser.parse_args()
+    with psycopg.connect(SERVER, autocommit=True) as admin:
+        admin.execute(f"drop database if exists {DATABASE} with (force)")
+        admin.execute(f"create database {DATABASE}")
+    os.environ["AIRFLOW_CONN_WAREHOUSE_BENCH"] = SERVER.rsplit("/", 1)[0] + f"/{DATABASE}"
+    with closing(connect("warehouse_bench")) as conn:
+        ensure_schema(conn)
+    budgets = [None if args.no_shared_budget else SharedBudget("warehouse_bench") for _ in range(args.workers)]
     token = "shpat_bench_" + uuid.uuid4().hex
     with SimulatorProcess(seed=11, orders=args.orders, token=token, plan=args.plan) as sim:
         os.environ["AIRFLOW_CONN_SHOPIFY_BENCH"] = json.dumps(sim.connection())
-        hooks = [ShopifyHook("shopify_bench") for _ in range(args.workers)]
+        hooks = [ShopifyHook("shopify_bench", shared_budget=budget) for budget in budgets]
         started = time.monotonic()
         with ThreadPoolExecutor(args.workers) as pool:
             records = sum(pool.map(lambda hook: extract_until(hook, started + args.seconds), hooks))
@@ -81,6 +99,7 @@ def main() -> int:
     figures = [
         ("elapsed, s", round(elapsed, 1), None, None),
         ("concurrent extractions (one client each)", args.workers, None, None),
+        ("shared API budget (ops.api_budget)", not args.no_shared_budget, None, None),
         ("API requests / orders read", f"{requests_sent} / {records}", None, None),
         ("points spent", f"{points:g}", None, None),
         (
@@ -97,11 +116,12 @@ def main() -> int:
     ]
     print_figures(
         f"Pacing on the {args.plan} plan (restore {rate} points/s, bucket {maximum:g}),"
-        f" {args.orders} orders, {args.workers} client(s)",
+        f" {args.orders} orders, {args.workers} client(s)" + (", each on its own" if args.no_shared_budget else ""),
         figures,
     )
     if not args.no_record:
         workers = f" --workers {args.workers}" if args.workers > 1 else ""
+        workers += " --no-shared-budget" if args.no_shared_budget else ""
         record(f"pacing --plan {args.plan} --orders {args.orders} --seconds {args.seconds:g}{workers}", figures)
     return 0
 

@@ -11,6 +11,7 @@ from shopify_elt.backfill import Backfill, Span, plan_spans
 from shopify_elt.hooks.shopify import ShopifyHook
 from shopify_elt.load import LoadCounts
 from shopify_elt.report import save_report, stream_table
+from shopify_elt.shared_budget import shop_client
 from shopify_elt.streams import STREAMS_BY_NAME
 from shopify_elt.warehouse import connect
 
@@ -41,9 +42,8 @@ def backfill_window(
     job_timeout_minutes: float,
 ) -> dict[str, Any]:
     """Backfill one stream's window; a retried task resumes after the window's last commit."""
-    hook = ShopifyHook(shopify_conn_id)
     span = Span(datetime.fromisoformat(job["start"]), datetime.fromisoformat(job["end"]))
-    with closing(connect(warehouse_conn_id)) as conn:
+    with shop_client(shopify_conn_id, warehouse_conn_id) as hook, closing(connect(warehouse_conn_id)) as conn:
         runner = Backfill(
             hook, conn, hook.settings.shop_domain, run_id, job_timeout=timedelta(minutes=job_timeout_minutes)
         )

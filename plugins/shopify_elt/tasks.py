@@ -29,6 +29,7 @@ from shopify_elt.reverse.customers import plan_customers, push_customers
 from shopify_elt.reverse.fulfillments import plan_shipments, push_shipments
 from shopify_elt.reverse.inventory import InventoryPusher
 from shopify_elt.reverse.orders import plan_orders, push_orders
+from shopify_elt.shared_budget import shop_client
 from shopify_elt.streams import STREAMS_BY_NAME
 from shopify_elt.sweep import DeletionSweeper
 from shopify_elt.transform import build_core
@@ -71,8 +72,7 @@ def extract(
     page_size: int | None = None,
 ) -> dict[str, Any]:
     """Extract one stream (and its embedded children) into staging."""
-    hook = ShopifyHook(shopify_conn_id)
-    with closing(connect(warehouse_conn_id)) as conn:
+    with shop_client(shopify_conn_id, warehouse_conn_id) as hook, closing(connect(warehouse_conn_id)) as conn:
         extractor = StreamExtractor(
             hook,
             conn,
@@ -105,8 +105,7 @@ def sweep_deletions(
     page_size: int | None = None,
 ) -> dict[str, Any]:
     """Mark staged rows Shopify no longer has, for the streams with an ids-only sweep that are due."""
-    hook = ShopifyHook(shopify_conn_id)
-    with closing(connect(warehouse_conn_id)) as conn:
+    with shop_client(shopify_conn_id, warehouse_conn_id) as hook, closing(connect(warehouse_conn_id)) as conn:
         sweeper = DeletionSweeper(
             hook, conn, hook.settings.shop_domain, run_id, every=timedelta(hours=every_hours), page_size=page_size
         )
@@ -117,8 +116,7 @@ def reconcile_counts(
     shopify_conn_id: str, warehouse_conn_id: str, run_id: str, created_before: datetime | None = None
 ) -> dict[str, Any]:
     """Shopify's counts against staging (+ rejects), per counted stream."""
-    hook = ShopifyHook(shopify_conn_id)
-    with closing(connect(warehouse_conn_id)) as conn:
+    with shop_client(shopify_conn_id, warehouse_conn_id) as hook, closing(connect(warehouse_conn_id)) as conn:
         result = reconcile(hook, conn, hook.settings.shop_domain, created_before)
     return {"reconciliation": result, "api": api_usage(hook)}
 
@@ -149,8 +147,7 @@ def check_data_quality(results: dict[str, dict[str, Any]]) -> None:
 def push_inventory(shopify_conn_id: str, warehouse_conn_id: str, run_id: str, dry_run: bool) -> dict[str, Any]:
     """Plan the inventory push (ops.inventory_pushes) and, unless a dry run, send it; the counts
     and the quarantined levels with their reasons go into the run report."""
-    hook = ShopifyHook(shopify_conn_id)
-    with closing(connect(warehouse_conn_id)) as conn:
+    with shop_client(shopify_conn_id, warehouse_conn_id) as hook, closing(connect(warehouse_conn_id)) as conn:
         pusher = InventoryPusher(hook, conn, hook.settings.shop_domain, run_id, dry_run=dry_run)
         counts = pusher.run()
         quarantined = pusher.quarantine_report()
@@ -161,9 +158,8 @@ def push_order_writes(shopify_conn_id: str, warehouse_conn_id: str, run_id: str,
     """Send every write of the ledger (ops.shopify_writes), counted per group: the back office's
     shipments as fulfillments (and changed tracking numbers), seller cancellations, and order
     status tags, and the back office's customers (push_customers); a dry run only plans them."""
-    hook = ShopifyHook(shopify_conn_id)
-    shop = hook.settings.shop_domain
-    with closing(connect(warehouse_conn_id)) as conn:
+    with shop_client(shopify_conn_id, warehouse_conn_id) as hook, closing(connect(warehouse_conn_id)) as conn:
+        shop = hook.settings.shop_domain
         if dry_run:
             writes = {"shipments": {"planned": plan_shipments(conn, shop, run_id)}}
             writes.update({kind: {"planned": n} for kind, n in plan_orders(conn, shop, run_id).items()})

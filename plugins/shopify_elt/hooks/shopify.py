@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import requests
 from airflow.providers.http.hooks.http import HttpHook
@@ -26,6 +26,9 @@ from shopify_elt.responses import GraphQLResponse, parse_graphql
 from shopify_elt.retry import RetryPolicy
 from shopify_elt.streams import load_document
 from shopify_elt.throttle import ThrottleBucket, page_size_for
+
+if TYPE_CHECKING:
+    from shopify_elt.shared_budget import SharedBudget
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +63,8 @@ class ShopifyHook(HttpHook):
         password = the Admin API access token, extra ``api_version`` (default
         ``2026-07``) and ``plan`` (``standard``/``advanced``/``plus``/``enterprise``/``detect``).
     :param retry: when and how long to retry transient failures (5xx, timeouts, THROTTLED, 429).
+    :param shared_budget: the shop's bucket shared with its other tasks (``shopify_elt.shared_budget``);
+        without it the hook paces from its own answers alone.
     """
 
     conn_name_attr = "shopify_conn_id"
@@ -73,6 +78,7 @@ class ShopifyHook(HttpHook):
         *,
         retry: RetryPolicy | None = None,
         sleep: Callable[[float], None] = time.sleep,
+        shared_budget: SharedBudget | None = None,
     ) -> None:
         super().__init__(method="POST", http_conn_id=shopify_conn_id)
         self.shopify_conn_id = shopify_conn_id
@@ -82,6 +88,8 @@ class ShopifyHook(HttpHook):
         self._sleep = sleep
         self._session: requests.Session | None = None
         self._cost_ratio: dict[str, float] = {}
+        self.shared_budget = shared_budget
+        self._reserved = 0.0  # points the query in flight took from the shared budget
 
     # ------------------------------------------------------------------ connection
     @cached_property
@@ -211,6 +219,12 @@ class ShopifyHook(HttpHook):
         delay = self.bucket.wait_seconds(cost)
         if delay > 0:
             self._wait(delay)
+        self._reserved = 0.0
+        if self.shared_budget is None or not self.bucket.observed:
+            return
+        while (delay := self.shared_budget.reserve(self.settings.shop_domain, cost, self.bucket)) > 0:
+            self._wait(delay)  # the shop's other tasks have the points for now
+        self._reserved = min(cost, self.bucket.maximum)
 
     def _wait(self, seconds: float) -> None:
         self.bucket.seconds_waited += seconds
@@ -230,6 +244,9 @@ class ShopifyHook(HttpHook):
             self.requests_sent += 1
         cost, result, error = parse_graphql(response)
         self.bucket.update(cost)
+        if self.shared_budget is not None:
+            self.shared_budget.settle(self.settings.shop_domain, self._reserved, cost)
+            self._reserved = 0.0
         if error is not None:
             raise error
         assert result is not None

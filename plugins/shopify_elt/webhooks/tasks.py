@@ -16,8 +16,8 @@ from typing import Any
 
 import psycopg
 
-from shopify_elt.hooks.shopify import ShopifyHook
 from shopify_elt.report import rejects_by_stage, save_report, stream_table
+from shopify_elt.shared_budget import shop_client
 from shopify_elt.tasks import api_usage, shop_of
 from shopify_elt.transform import CORE_BUILD_ORDER
 from shopify_elt.warehouse import connect
@@ -33,8 +33,7 @@ def merge_deliveries(
     *, shopify_conn_id: str, warehouse_conn_id: str, run_id: str, retention_days: float = 7
 ) -> dict[str, Any]:
     """Merge the shop's pending deliveries into staging; returns the counts and API usage for XCom."""
-    hook = ShopifyHook(shopify_conn_id)
-    with closing(connect(warehouse_conn_id)) as conn:
+    with shop_client(shopify_conn_id, warehouse_conn_id) as hook, closing(connect(warehouse_conn_id)) as conn:
         merger = InboxMerger(hook, conn, hook.settings.shop_domain, run_id)
         result = merger.run(timedelta(days=retention_days))
     return {**result.as_dict(), "api": api_usage(hook)}
