@@ -30,6 +30,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "plugins")]
 os.environ.setdefault("AIRFLOW_HOME", f"/tmp/shopify-elt-bench-{os.getpid()}")
 
+from bench.databases import fresh_database  # noqa: E402
 from bench.figures import print_figures, record  # noqa: E402
 from shopify_elt.backfill import Backfill, plan_spans  # noqa: E402
 from shopify_elt.bulk import BulkExport  # noqa: E402
@@ -39,7 +40,6 @@ from shopify_elt.streams import STREAMS, STREAMS_BY_NAME  # noqa: E402
 from shopify_elt.warehouse import connect  # noqa: E402
 from shopify_simulator.process import SimulatorProcess  # noqa: E402
 
-SERVER = os.environ.get("BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 DATABASE = "shopify_elt_bench"
 
 
@@ -103,11 +103,7 @@ def main() -> int:
     parser.add_argument("--no-record", action="store_true", help="do not append to bench/RESULTS.md")
     args = parser.parse_args()
 
-    with psycopg.connect(SERVER, autocommit=True) as admin:
-        admin.execute(f"drop database if exists {DATABASE} with (force)")
-        admin.execute(f"create database {DATABASE}")
-    warehouse = SERVER.rsplit("/", 1)[0] + f"/{DATABASE}"
-    os.environ["AIRFLOW_CONN_WAREHOUSE_DEFAULT"] = warehouse
+    warehouse = fresh_database(DATABASE, "warehouse_default")
 
     token = "shpat_bench_" + uuid.uuid4().hex
     extra = ["--history-days", "730"]

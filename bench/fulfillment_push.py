@@ -25,13 +25,13 @@ from contextlib import closing
 from datetime import timedelta
 from pathlib import Path
 
-import psycopg
 import requests
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "plugins")]
 os.environ.setdefault("AIRFLOW_HOME", f"/tmp/shopify-elt-bench-{os.getpid()}")
 
+from bench.databases import fresh_database  # noqa: E402
 from bench.figures import print_figures, record  # noqa: E402
 from shopify_elt.ddl import ensure_schema  # noqa: E402
 from shopify_elt.extract import StreamExtractor  # noqa: E402
@@ -42,7 +42,6 @@ from shopify_elt.transform import build_core  # noqa: E402
 from shopify_elt.warehouse import connect  # noqa: E402
 from shopify_simulator.process import SimulatorProcess  # noqa: E402
 
-SERVER = os.environ.get("BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 DATABASE = "shopify_elt_bench_fulfillments"
 SHOP = "bench-fulfillments.myshopify.com"
 STREAMS = (
@@ -90,10 +89,7 @@ def main() -> int:
     args = parser.parse_args()
     logging.getLogger("shopify_elt").setLevel(logging.WARNING)  # one info line per stream and run otherwise
 
-    with psycopg.connect(SERVER, autocommit=True) as admin:
-        admin.execute(f"drop database if exists {DATABASE} with (force)")
-        admin.execute(f"create database {DATABASE}")
-    os.environ["AIRFLOW_CONN_WAREHOUSE_DEFAULT"] = SERVER.rsplit("/", 1)[0] + f"/{DATABASE}"
+    fresh_database(DATABASE, "warehouse_default")
 
     orders = 3 * args.fulfillments + 100
     token = "shpat_bench_" + uuid.uuid4().hex

@@ -42,6 +42,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "plugins")]
 os.environ.setdefault("AIRFLOW_HOME", f"/tmp/shopify-elt-bench-{os.getpid()}")
 
+from bench.databases import fresh_database  # noqa: E402
 from bench.figures import print_figures, record  # noqa: E402
 from shopify_elt import backfill_tasks, tasks  # noqa: E402
 from shopify_elt.bulk_query import bulk_children, paged_children  # noqa: E402
@@ -50,7 +51,6 @@ from shopify_elt.streams import STREAMS_BY_NAME, top_level_streams  # noqa: E402
 from shopify_elt.warehouse import connect  # noqa: E402
 from shopify_simulator.process import SimulatorProcess  # noqa: E402
 
-SERVER = os.environ.get("BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 DATABASE = "shopify_elt_bench_hourly"
 SHOPIFY, WAREHOUSE = "shopify_bench_hourly", "warehouse_bench_hourly"
 OVERLAP_MINUTES = 5  # the sync DAG's default params
@@ -182,10 +182,7 @@ def main() -> int:
     args = parser.parse_args()
     logging.getLogger("shopify_elt").setLevel(logging.WARNING)  # one info line per stream and run otherwise
 
-    with psycopg.connect(SERVER, autocommit=True) as admin:
-        admin.execute(f"drop database if exists {DATABASE} with (force)")
-        admin.execute(f"create database {DATABASE}")
-    os.environ[f"AIRFLOW_CONN_{WAREHOUSE.upper()}"] = SERVER.rsplit("/", 1)[0] + f"/{DATABASE}"
+    fresh_database(DATABASE, WAREHOUSE)
 
     token = "shpat_bench_" + uuid.uuid4().hex
     print(f"simulator: building {args.orders} orders …", flush=True)

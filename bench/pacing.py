@@ -27,13 +27,13 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import closing
 from pathlib import Path
 
-import psycopg
 import requests
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "plugins")]
 os.environ.setdefault("AIRFLOW_HOME", str(ROOT / ".airflow"))
 
+from bench.databases import fresh_database  # noqa: E402
 from bench.figures import print_figures, record  # noqa: E402
 from shopify_elt.ddl import ensure_schema  # noqa: E402
 from shopify_elt.hooks.shopify import ShopifyHook  # noqa: E402
@@ -42,7 +42,6 @@ from shopify_elt.streams import STREAMS_BY_NAME  # noqa: E402
 from shopify_elt.warehouse import connect  # noqa: E402
 from shopify_simulator.process import SimulatorProcess  # noqa: E402
 
-SERVER = os.environ.get("BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 DATABASE = "shopify_elt_bench_pacing"
 
 RATES = {"standard": 100, "advanced": 200, "plus": 1000, "enterprise": 2000}
@@ -68,10 +67,7 @@ def main() -> int:
     parser.add_argument("--no-shared-budget", action="store_true", help="each client paces from its own answers only")
     parser.add_argument("--no-record", action="store_true", help="do not append to bench/RESULTS.md")
     args = parser.parse_args()
-    with psycopg.connect(SERVER, autocommit=True) as admin:
-        admin.execute(f"drop database if exists {DATABASE} with (force)")
-        admin.execute(f"create database {DATABASE}")
-    os.environ["AIRFLOW_CONN_WAREHOUSE_BENCH"] = SERVER.rsplit("/", 1)[0] + f"/{DATABASE}"
+    fresh_database(DATABASE, "warehouse_bench")
     with closing(connect("warehouse_bench")) as conn:
         ensure_schema(conn)
     budgets = [None if args.no_shared_budget else SharedBudget("warehouse_bench") for _ in range(args.workers)]

@@ -31,6 +31,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "plugins")]
 os.environ.setdefault("AIRFLOW_HOME", f"/tmp/shopify-elt-bench-{os.getpid()}")
 
+from bench.databases import fresh_database  # noqa: E402
 from bench.figures import print_figures, record  # noqa: E402
 from shopify_elt.ddl import ensure_schema  # noqa: E402
 from shopify_elt.extract import StreamExtractor  # noqa: E402
@@ -41,7 +42,6 @@ from shopify_elt.transform import build_core  # noqa: E402
 from shopify_elt.warehouse import connect  # noqa: E402
 from shopify_simulator.process import SimulatorProcess  # noqa: E402
 
-SERVER = os.environ.get("BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 DATABASE = "shopify_elt_bench_reverse"
 SHOP = "bench-reverse.myshopify.com"
 STREAMS = ("locations", "products", "product_variants", "inventory_items", "inventory_levels")
@@ -93,10 +93,7 @@ def main() -> int:
     parser.add_argument("--no-record", action="store_true", help="do not append to bench/RESULTS.md")
     args = parser.parse_args()
 
-    with psycopg.connect(SERVER, autocommit=True) as admin:
-        admin.execute(f"drop database if exists {DATABASE} with (force)")
-        admin.execute(f"create database {DATABASE}")
-    os.environ["AIRFLOW_CONN_WAREHOUSE_DEFAULT"] = SERVER.rsplit("/", 1)[0] + f"/{DATABASE}"
+    fresh_database(DATABASE, "warehouse_default")
 
     products = math.ceil(args.levels / 3) + 10  # 1-3 variants each (2 on average) at 2 active locations
     token = "shpat_bench_" + uuid.uuid4().hex
