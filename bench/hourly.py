@@ -55,6 +55,7 @@ DATABASE = "shopify_elt_bench_hourly"
 SHOPIFY, WAREHOUSE = "shopify_bench_hourly", "warehouse_bench_hourly"
 OVERLAP_MINUTES = 5  # the sync DAG's default params
 PAGE_SIZE = 250
+SWEEP_EVERY_HOURS = 24  # the sync DAG's default: the setup sweeps, so no sweep is due in the timed hour
 
 
 def sync_streams() -> list[str]:
@@ -85,6 +86,37 @@ def run_extracts(
         )
         stages.append((name, result, time.monotonic() - began))
     return stages, time.monotonic() - started
+
+
+def checks_and_report(run_id: str, extracts: list[tuple[str, dict, float]]) -> list[tuple[str, dict, float]]:
+    """The sync DAG's tasks after its extracts, in order, each timed: sweep (not due in a normal
+    hour), reconciliation, core build, data-quality checks, run report."""
+    stages: list[tuple[str, dict, float]] = []
+
+    def timed(name: str, call) -> dict:  # noqa: ANN001 - a task function, called without arguments
+        began = time.monotonic()
+        result = call()
+        stages.append((name, result, time.monotonic() - began))
+        return result
+
+    conf = {"shopify_conn_id": SHOPIFY, "warehouse_conn_id": WAREHOUSE, "run_id": run_id}
+    swept = timed("sweep_deletions", lambda: tasks.sweep_deletions(**conf, every_hours=SWEEP_EVERY_HOURS))
+    reconciled = timed("reconcile_counts", lambda: tasks.reconcile_counts(**conf, created_before=datetime.now(UTC)))
+    built = timed("build_core", lambda: {"core": tasks.build(**conf)})
+    checked = timed("data_quality_checks", lambda: {"checks": tasks.data_quality_checks(**conf)})
+    timed(
+        "report_run",
+        lambda: tasks.report(
+            **conf,
+            dag_id="shopify_sync",
+            extract_results=[result for _, result, _ in extracts],
+            core_changed=built["core"],
+            reconciliation=reconciled,
+            sweep_result=swept,
+            checks=checked["checks"],
+        ),
+    )
+    return stages
 
 
 def stage_by_backfill(shop: str, history_days: int) -> tuple[dict[str, float], float, set[str]]:
@@ -198,10 +230,13 @@ def main() -> int:
         setup_api, setup_wall, backfilled = stage_by_backfill(shop, args.history_days)
         print(f"backfilled in {setup_wall:.0f}s; first extraction of the other streams …", flush=True)
         first, first_wall = run_extracts("bench-first", lag_seconds=0, skip=backfilled)
+        tasks.sweep_deletions(
+            shopify_conn_id=SHOPIFY, warehouse_conn_id=WAREHOUSE, run_id="bench-first", every_hours=SWEEP_EVERY_HOURS
+        )
         began = time.monotonic()
         tasks.build(SHOPIFY, WAREHOUSE, "bench-first")
         first_build = time.monotonic() - began
-        print(f"other streams in {first_wall:.0f}s, core built in {first_build:.0f}s", flush=True)
+        print(f"other streams (and the deletion sweep) in {first_wall:.0f}s, core built in {first_build:.0f}s")
 
         with closing(connect(WAREHOUSE)) as conn:
             ids = [  # open orders, spread over the whole store
@@ -227,9 +262,7 @@ def main() -> int:
 
         before = sim_stats(sim)
         hourly, extract_wall = run_extracts("bench-hourly", lag_seconds=args.lag_seconds)
-        began = time.monotonic()
-        built_rows = tasks.build(SHOPIFY, WAREHOUSE, "bench-hourly")
-        build_wall = time.monotonic() - began
+        after_extract = checks_and_report("bench-hourly", hourly)
         after = sim_stats(sim)
 
         with closing(connect(WAREHOUSE)) as conn:
@@ -242,7 +275,8 @@ def main() -> int:
             cancelled = in_core(conn, shop, changed["cancelled"], "s.cancel_reason is not null")
             orders_in_store = conn.execute("select count(*) from staging.shopify_orders").fetchone()[0]
 
-    api = [result["api"] for _, result, _ in hourly]
+    calling = ("sweep_deletions", "reconcile_counts")  # the tasks after the extracts that call Shopify
+    api = [result["api"] for _, result, _ in hourly] + [r["api"] for name, r, _ in after_extract if name in calling]
     requests_sent = sum(a["requests"] for a in api)
     points = sum(a["points"] for a in api)
     throttled = sum(a["throttled_answers"] for a in api)
@@ -251,8 +285,10 @@ def main() -> int:
     written = sum(rows_of(result, "inserted", "updated") for _, result, _ in hourly)
     first_requests = setup_api["requests"] + sum(result["api"]["requests"] for _, result, _ in first)
     first_points = setup_api["points"] + sum(result["api"]["points"] for _, result, _ in first)
-    wall = extract_wall + build_wall
-    core_rows = sum(built_rows.values()) if isinstance(built_rows, dict) else built_rows
+    seconds = {name: took for name, _, took in after_extract}
+    results = {name: result for name, result, _ in after_extract}
+    wall = extract_wall + sum(seconds.values())
+    core_rows = sum(results["build_core"]["core"].values())
     total = len(every)
     figures = [
         ("orders in the store (staged)", orders_in_store, args.orders, None),
@@ -269,16 +305,16 @@ def main() -> int:
             None,
             None,
         ),
-        ("API requests (all streams)", requests_sent, None, None),
+        ("API requests (extracts, sweep, reconciliation)", requests_sent, None, None),
         ("points spent", round(points), None, None),
         ("THROTTLED answers (goal 0)", throttled, 0, None),
         ("  THROTTLED seen by the simulator", after["throttled"] - before["throttled"], 0, None),
         ("seconds paced (waiting for the bucket)", round(paced, 2), None, None),
         ("rows read / written to staging", f"{rows} / {written}", None, None),
         ("wall time, extract (all streams), s", round(extract_wall, 2), None, None),
-        ("wall time, build_core, s", round(build_wall, 2), None, None),
+        *((f"wall time, {name}, s", round(took, 2), None, None) for name, took in seconds.items()),
         ("core rows written by the build", core_rows, None, None),
-        ("wall time, hourly run (no Airflow start-up), s", round(wall, 2), None, None),
+        ("wall time, hourly run (every task, no Airflow start-up), s", round(wall, 2), None, None),
         (
             "setup: backfill (bulk) + first extraction of the rest, s",
             f"{setup_wall:.0f} + {first_wall:.0f}",
@@ -296,7 +332,14 @@ def main() -> int:
             f"  {name:<32}{a['requests']:>9}{a['points']:>9g}{a['throttled_answers']:>10}"
             f"{a['seconds_waited']:>9.2f}{rows_of(result, 'extracted'):>8}{seconds:>9.2f}"
         )
-    print(f"  {'build_core':<32}{0:>9}{0:>9}{0:>10}{0:>9.2f}{core_rows:>8}{build_wall:>9.2f}")
+    for name, result, took in after_extract:
+        no_calls = dict.fromkeys(("requests", "points", "throttled_answers", "seconds_waited"), 0)
+        a = result["api"] if name in calling else no_calls
+        shown = core_rows if name == "build_core" else ""
+        print(
+            f"  {name:<32}{a['requests']:>9}{a['points']:>9g}{a['throttled_answers']:>10}"
+            f"{a['seconds_waited']:>9.2f}{shown:>8}{took:>9.2f}"
+        )
     print_figures(
         f"Hourly run with {args.changed} changed orders on a {args.orders}-order store ({args.plan})", figures
     )
