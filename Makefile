@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 UV     := $(BIN)/uv
 UV_VERSION := 0.13.9
 
-.PHONY: venv demo test lint format sim lock clean check-connection bench bench-quick bench-pacing bench-reverse bench-transform bench-hourly up down browser pools
+.PHONY: venv demo test lint format sim lock clean check-connection bench bench-quick bench-pacing bench-reverse bench-fulfillments bench-transform bench-hourly up down browser pools
 
 # The virtual environment, installed from the pinned lock (seconds with uv).
 $(BIN)/.installed: requirements.lock pyproject.toml
@@ -67,8 +67,8 @@ pools: venv
 	AIRFLOW__CORE__PLUGINS_FOLDER=$(CURDIR)/plugins $(BIN)/python -m shopify_elt.pools
 
 # Every benchmark of bench/ (issue 10), each appending its figures to bench/RESULTS.md, then one summary
-# table (measured value, limit, ratio per figure): `bench` at full size (hours on 2 cores: the 100k-order
-# backfill and hourly run, the 1M-order transform), `bench-quick` at about a minute each (not tests).
+# table (measured value, limit, ratio per figure): `bench` at full size (each under half an hour on 2 cores,
+# about 75 minutes in all), `bench-quick` at about a minute each (not tests).
 bench: venv
 	$(BIN)/python bench/run_all.py --full
 
@@ -89,6 +89,11 @@ bench-pacing: venv
 # calls when nothing changed (prints figures, appends them to bench/RESULTS.md; not a test).
 bench-reverse: venv
 	$(BIN)/python bench/reverse_sync.py --levels 10000
+
+# 1k back-office shipments pushed as Shopify fulfillments: calls against 2 per shipment (a read of its
+# fulfillment orders, then fulfillmentCreate), wall time, calls when nothing changed (not a test).
+bench-fulfillments: venv
+	$(BIN)/python bench/fulfillment_push.py --fulfillments 1000
 
 # The core build over 100k staged orders: first build against a bare INSERT … SELECT, a re-run with
 # nothing changed, and the incremental build after 1k changed orders (prints figures, appends them

@@ -15,12 +15,15 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import logging
 from pathlib import Path
 
 import psycopg
 from psycopg import sql
 
-from shopify_elt.warehouse import SQL_DIR, run_file
+from shopify_elt.warehouse import SQL_DIR, run_file, sql_file
+
+log = logging.getLogger(__name__)
 
 MAPPINGS_DIR = SQL_DIR.parent / "mappings"
 
@@ -111,11 +114,25 @@ def transform_version(mappings_dir: Path = MAPPINGS_DIR) -> str:
     return digest.hexdigest()
 
 
+def analyze_stale(conn: psycopg.Connection) -> list[str]:
+    """ANALYZE the tables a large load left without fresh statistics (what autovacuum would do
+    next), each in its own short transaction, before the build plans its joins on them."""
+    with conn.cursor() as cur:
+        cur.execute(sql_file("transform/stale_statistics.sql"))
+        stale = [name for (name,) in cur.fetchall()]
+        for name in stale:
+            cur.execute(f"analyze {name}")  # a name from the catalogue, quoted by format('%I.%I')
+    if stale:
+        log.info("analyzed %d table(s) with stale statistics: %s", len(stale), ", ".join(stale))
+    return stale
+
+
 def build_core(conn: psycopg.Connection, shop: str, run_id: str, mappings_dir: Path = MAPPINGS_DIR) -> dict[str, int]:
     """Run the core build for one shop; returns rows changed per core table."""
     version = transform_version(mappings_dir)
     params = {"shop": shop, "run_id": run_id, "version": version}
     changed: dict[str, int] = {}
+    analyze_stale(conn)
     with conn.transaction():
         with conn.cursor() as cur:  # one build per shop at a time: the scope and the queue are per shop
             cur.execute("select pg_advisory_xact_lock(%s, hashtext(%s))", (BUILD_LOCK, shop))
