@@ -35,6 +35,10 @@ MAX_BODY = 10 * 1024 * 1024
 class Handler(BaseHTTPRequestHandler):
     server: SimulatorHTTPServer
     protocol_version = "HTTP/1.1"
+    # An answer leaves as two writes (headers, then body). With Nagle's algorithm the body waits
+    # for the ACK of the headers, which the client delays by up to 40 ms: every keep-alive
+    # request took 40 ms more than Shopify would (measured: fulfillments pushed 10/s).
+    disable_nagle_algorithm = True
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
         if self.server.verbose:
