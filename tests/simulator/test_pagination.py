@@ -80,7 +80,8 @@ def test_named_ids_page_in_sort_order_like_the_full_walk(gql: GraphQL, server: S
         filtered = walk(gql, sortKey="UPDATED_AT", reverse=reverse, query=f"{since} AND NOT NOT ({ids})")
         assert narrowed == filtered
         assert [n["id"] for n in narrowed] == (named[::-1] if reverse else named)
-    _, page = gql(ORDERS, {"first": 5, "sortKey": "UPDATED_AT", "query": f"({ids}) AND id:{named[0].rsplit('/', 1)[-1]}"})
+    first_id = named[0].rsplit("/", 1)[-1]
+    _, page = gql(ORDERS, {"first": 5, "sortKey": "UPDATED_AT", "query": f"({ids}) AND id:{first_id}"})
     assert [n["id"] for n in page["data"]["orders"]["nodes"]] == named[:1]  # id sets intersect
     _, page = gql(ORDERS, {"last": 3, "sortKey": "UPDATED_AT", "query": ids})
     assert [n["id"] for n in page["data"]["orders"]["nodes"]] == named[-3:]
