@@ -13,11 +13,13 @@ once. Staging a large store by a first paged extraction instead takes about 80 m
 orders on 2 cores; that is why the backfill exists.
 
 Then K orders change through the simulator's control plane the way a shop's hour changes them:
-half are cancelled (with restock: refunds, transactions and fulfillment orders change too), half
-get a new email (the sales order's email and customer match change). The run waits out the
+a third are new orders placed with staged SKUs and customers; of the other open orders, half are
+cancelled (with restock: refunds, transactions and fulfillment orders change too) and half get a
+new email (the sales order's email and customer match change). The run waits out the
 extraction's lag, and one hourly run is timed: ``shopify_elt.tasks.extract`` for each stream,
-then ``shopify_elt.tasks.build`` — the functions the DAG's tasks call, without Airflow (so without
-its start-up). Prints, per stage: API requests, points, THROTTLED answers, seconds paced, rows and
+then the sync's later tasks in order (deletion sweep, reconciliation, core build, data-quality
+checks, run report) — the functions the DAG's tasks call, without Airflow (so without its
+start-up). Prints, per stage: API requests, points, THROTTLED answers, seconds paced, rows and
 wall time; checks that staging and core have the K changes. Figures are appended to
 ``bench/RESULTS.md``.
 """
