@@ -30,7 +30,7 @@ SHOP = "fulfillment-push.myshopify.com"
 
 @pytest.fixture(scope="module")
 def sim():
-    with private_simulator(CONN_ID, seed=21, orders=40) as process:
+    with private_simulator(CONN_ID, seed=21, orders=60) as process:
         yield process
 
 
@@ -120,6 +120,20 @@ def push(run_id: str, conn) -> dict[str, int]:
     return push_shipments(conn, ShopifyHook(CONN_ID), SHOP, run_id)
 
 
+def test_shipments_of_many_orders_read_their_fulfillment_orders_in_one_search_per_batch(conn):
+    orders = unfulfilled_orders(conn)[:6]
+    assert len(orders) == 6, "the seeded store has open, unfulfilled orders"
+    shipments = {
+        order: record_shipment(conn, so_id, [(line_id, q) for line_id, _, q in lines], [(f"B-{so_id}", "DHL", None)])
+        for order, so_id, lines in orders
+    }
+    counts = push("batch", conn)
+    assert counts["applied"] == 6 and counts["failed"] == 0
+    assert counts["calls"] == 1 + 1 + 6, "a throttle probe, one search for all six orders, one create each"
+    for order, shipment in shipments.items():
+        assert [f["id"] for f in shopify_fulfillments(order)] == [fulfillment_id(conn, shipment)]
+
+
 def test_partial_and_split_shipments_with_several_tracking_numbers_become_fulfillments_once(conn):
     order, so_id, lines = next(o for o in unfulfilled_orders(conn) if sum(q for _, _, q in o[2]) >= 2)
     (first_line, first_item, first_quantity), *rest = lines
@@ -135,6 +149,9 @@ def test_partial_and_split_shipments_with_several_tracking_numbers_become_fulfil
 
     counts = push("push-1", conn)
     assert counts["applied"] == 2 and counts["failed"] == 0, write_state(conn, partial)
+    # a new client's throttle probe, one search reading the order ahead, two creates, and the
+    # order read again for the second shipment (the first changed what remains)
+    assert counts["calls"] == 1 + 1 + 2 + 1
     found = {tuple(sorted(f["numbers"])): f for f in shopify_fulfillments(order)}
     assert set(found) == {("1Z001", "1Z002"), ("H-777",)}
     assert found["1Z001", "1Z002"]["lines"] == {first_item: 1}
@@ -162,7 +179,7 @@ def test_partial_and_split_shipments_with_several_tracking_numbers_become_fulfil
     # A tracking number corrected in the back office is sent as a tracking update, once.
     conn.execute("update core.shipment_trackings set tracking_number = 'H-778' where shipment_id = %s", (split,))
     counts = push("push-4", conn)
-    assert counts["applied"] == 1 and counts["calls"] == 1
+    assert counts["applied"] == 1 and counts["calls"] == 1 + 1  # a new client's throttle probe, the update
     assert {tuple(f["numbers"]) for f in shopify_fulfillments(order)} == {("1Z001", "1Z002"), ("H-778",)}
     assert push("push-5", conn)["calls"] == 0
 

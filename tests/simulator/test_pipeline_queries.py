@@ -49,6 +49,8 @@ def variables_for(name: str, server: SimulatorServer) -> dict[str, Any]:
     if name in ("order_fulfillment_orders.graphql", "order_fulfillments_made.graphql", "order_cancel_state.graphql"):
         fulfilled = next(o for o in store.orders.values() if o.fulfillment_ids)
         values.update(id=f"gid://shopify/Order/{fulfilled.id}", linesFirst=5)
+    if name == "orders_fulfillment_orders.graphql":
+        values["linesFirst"] = 5
     if name == "inventory_available.graphql":
         values.update(locationId=f"gid://shopify/Location/{min(store.locations)}", query="")
     if name == "customer_address_pages.graphql":

@@ -4,14 +4,18 @@ orders, and ``fulfillmentTrackingInfoUpdate`` when their tracking numbers change
 Every write goes through the ledger (``shopify_elt.reverse.ledger``). ``fulfillmentCreate`` is not
 idempotent, so a send whose outcome is unknown is followed by a read of the order's fulfillments:
 one created after our first send, with our tracking numbers and our quantities per line, is ours.
-Fulfillment orders are read from Shopify when a shipment is sent (what remains to fulfil changes
-by the minute); a shipment whose lines sit on a fulfillment order on hold, or whose order has a
-cancellation request, waits in the ledger (``deferred``) and is tried again at the next run.
+Fulfillment orders are read from Shopify just before the shipments are sent (what remains to
+fulfil changes by the minute): the orders of a batch of shipments in one search
+(``id:1 OR id:2 …``), an order read again on its own when a second shipment of it follows (the
+first changed what remains). A shipment whose lines sit on a fulfillment order on hold, or whose
+order has a cancellation request, waits in the ledger (``deferred``) and is tried again at the next
+run.
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -26,12 +30,15 @@ from shopify_elt.streams import load_document
 from shopify_elt.warehouse import sql_file
 
 FULFILLMENT_ORDERS = load_document("order_fulfillment_orders")
+BATCH_FULFILLMENT_ORDERS = load_document("orders_fulfillment_orders")
 FULFILLMENTS_MADE = load_document("order_fulfillments_made")
 CREATE = load_document("fulfillment_create")
 TRACKING_UPDATE = load_document("fulfillment_tracking_update")
 FULFILLABLE = ("OPEN", "IN_PROGRESS")
 CLOCK_SKEW = timedelta(minutes=5)
 """How much earlier than our first send a fulfillment may be stamped and still be ours."""
+IDS_PER_SEARCH = 50
+"""Orders named in one ``query:`` (a short search; the page size is then fitted to the cost)."""
 
 
 def plan_shipments(conn: psycopg.Connection, shop: str, run_id: str) -> int:
@@ -119,14 +126,46 @@ def order_state(hook: ShopifyHook, document: str, order_id: str, line_count: int
     return hook.graphql(document, variables).data.get("order")
 
 
+def orders_state(hook: ShopifyHook, order_ids: Sequence[str], line_count: int) -> dict[str, Any]:
+    """The fulfillment orders of several orders, read by searching their ids; returns those
+    Shopify returned, by order id. An order the search leaves out (not there, or older than the
+    60 days a shop without ``read_all_orders`` lists) is read on its own when its shipment is sent."""
+    found: dict[str, Any] = {}
+    wanted = set(order_ids)
+    lines_first = max(1, min(line_count, 250))
+    for start in range(0, len(order_ids), IDS_PER_SEARCH):
+        chunk = order_ids[start : start + IDS_PER_SEARCH]
+        search = " OR ".join(f"id:{gid.rsplit('/', 1)[-1]}" for gid in chunk)
+        variables = {"query": search, "linesFirst": lines_first}
+        for nodes in hook.paginate(BATCH_FULFILLMENT_ORDERS, variables, ("orders",), page_size=len(chunk)):
+            found.update((order["id"], order) for order in nodes if order["id"] in wanted)
+    return found
+
+
 class FulfillmentCreate:
-    """A back-office shipment becoming a Shopify fulfillment."""
+    """A back-office shipment becoming a Shopify fulfillment.
+
+    One instance serves one delivery: :meth:`prepare` keeps the orders it read for the writes
+    about to be sent, and each is used once.
+    """
 
     kind = "fulfillment_create"
 
+    def __init__(self) -> None:
+        self._read_ahead: dict[str, Any] = {}
+
+    def prepare(self, hook: ShopifyHook, writes: Sequence[Write]) -> None:
+        """Read the fulfillment orders of the writes' orders in as few searches as their cost allows."""
+        order_ids = list(dict.fromkeys(w.payload["orderId"] for w in writes))
+        line_count = max((int(w.payload["lineCount"]) for w in writes), default=1)
+        self._read_ahead = orders_state(hook, order_ids, line_count)
+
     def send(self, hook: ShopifyHook, write: Write) -> Outcome:
         payload = write.payload
-        order = order_state(hook, FULFILLMENT_ORDERS, payload["orderId"], payload["lineCount"])
+        if payload["orderId"] in self._read_ahead:  # used once: this shipment changes what remains
+            order = self._read_ahead.pop(payload["orderId"])
+        else:
+            order = order_state(hook, FULFILLMENT_ORDERS, payload["orderId"], payload["lineCount"])
         if order is None:
             return Outcome(user_errors=[{"field": ["orderId"], "message": "Shopify has no such order"}])
         if order.get("cancelledAt"):
@@ -199,12 +238,10 @@ class TrackingUpdate:
         """Nothing to record in core: the ledger keeps what Shopify was sent."""
 
 
-KINDS = (FulfillmentCreate(), TrackingUpdate())
-
-
 def push_shipments(conn: psycopg.Connection, hook: ShopifyHook, shop: str, run_id: str) -> dict[str, int]:
     """Plan and deliver the shipment writes of one shop; returns the ledger's counts."""
-    return ledger.deliver(conn, hook, shop, KINDS, planned=plan_shipments(conn, shop, run_id)).as_dict()
+    kinds = (FulfillmentCreate(), TrackingUpdate())
+    return ledger.deliver(conn, hook, shop, kinds, planned=plan_shipments(conn, shop, run_id)).as_dict()
 
 
 def _after(created_at: str, first_sent_at: datetime) -> bool:

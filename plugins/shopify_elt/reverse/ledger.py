@@ -37,6 +37,8 @@ log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 5
 """Sends of one write (across runs) before it is settled as failed rather than tried again."""
+PREPARE_BATCH = 50
+"""Writes whose reads a kind's ``prepare`` does at once: what it reads is at most this many sends old."""
 
 
 @dataclass(frozen=True)
@@ -71,7 +73,12 @@ class Outcome:
 
 
 class WriteKind(Protocol):
-    """How one kind of write is sent, recognised in Shopify's state, and recorded in core."""
+    """How one kind of write is sent, recognised in Shopify's state, and recorded in core.
+
+    A kind whose ``send`` reads Shopify first may also define ``prepare(hook, writes)``: called
+    with each batch of up to :data:`PREPARE_BATCH` writes just before they are sent, it reads what
+    their sends need in as few calls as it can.
+    """
 
     kind: str
 
@@ -96,6 +103,7 @@ class DeliveryCounts:
     failed: int = 0
     deferred: int = 0
     calls: int = 0
+    """Requests the delivery sent to Shopify: reads ahead, sends, and the reads before a resend."""
 
     def as_dict(self) -> dict[str, int]:
         return dict(self.__dict__)
@@ -175,9 +183,17 @@ def deliver(
     :param planned: how many writes the caller's plan just added, for the counts it reports.
     """
     counts = DeliveryCounts(planned=planned)
+    requests_before = hook.requests_sent
     for kind in kinds:
-        for write in open_writes(conn, shop, kind.kind):
-            _deliver_one(conn, hook, kind, write, counts)
+        prepare = getattr(kind, "prepare", None)
+        writes = open_writes(conn, shop, kind.kind)
+        for start in range(0, len(writes), PREPARE_BATCH):
+            batch = writes[start : start + PREPARE_BATCH]
+            if prepare is not None:
+                prepare(hook, batch)
+            for write in batch:
+                _deliver_one(conn, hook, kind, write, counts)
+    counts.calls = hook.requests_sent - requests_before
     log.info("%s to Shopify: %s", ", ".join(kind.kind for kind in kinds), counts.as_dict())
     return counts
 
@@ -186,7 +202,6 @@ def _deliver_one(
     conn: psycopg.Connection, hook: ShopifyHook, kind: WriteKind, write: Write, counts: DeliveryCounts
 ) -> None:
     if write.state == "sending":  # interrupted after it left: does Shopify have it?
-        counts.calls += 1
         found = kind.find_applied(hook, write)
         if found is not None:
             log.info("%s %s: Shopify already has it (an interrupted send); adopted", write.kind, write.subject)
@@ -208,7 +223,6 @@ def _deliver_one(
         )
         (first_sent_at,) = cur.fetchone()
     sending = replace(write, state="sending", attempts=write.attempts + 1, first_sent_at=first_sent_at)
-    counts.calls += 1
     try:
         outcome = kind.send(hook, sending)
     except ShopifyQueryError as error:  # refused before anything happened: a definite failure
