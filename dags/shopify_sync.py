@@ -22,7 +22,8 @@ build updates the shop's asset `shopify_core__<shop>`, and **shopify_reverse_syn
    `ops.rejects` with their reason. Its success updates the asset `shopify_core__<shop>`.
 5. **check_core.data_quality_checks** runs `include/sql/checks/*.sql` (unique, not null,
    relationships, order totals, freshness), each a select of the offending rows; it records,
-   never fails.
+   never fails. The per-order checks look at the orders rebuilt or offending since the last run,
+   and at the whole shop at most every `checks_whole_shop_every_hours` (the first run included).
 6. **report_run** stores the run report (with the checks' results) in `ops.sync_runs` and prints
    it at the end of its log.
 7. **check_reconciliation** then fails the run, with both numbers, if an exact count disagrees;

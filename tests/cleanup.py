@@ -19,6 +19,8 @@ OPS_TABLES = (
     "transform_state",
     "order_outcomes",
     "shopify_writes",
+    "check_queue",
+    "check_passes",
 )
 CORE_TABLES = ("sales_orders", "customer_links", "items", "customers", "locations")
 """Deleted in this order: what points at a row goes first (order lines go with their order)."""

@@ -116,6 +116,13 @@ def sync_dag(shop: Shop, doc_md: str) -> DAG:
             "sweep_every_hours": Param(
                 24, type="number", minimum=0, description="Sweep each stream's ids at most this often (0 = every run)"
             ),
+            "checks_whole_shop_every_hours": Param(
+                24,
+                type="number",
+                minimum=0,
+                description="Run the per-order checks over the whole shop at most this often; other runs check "
+                "the orders rebuilt or offending since the last run (0 = every run)",
+            ),
         },
         **dag_defaults(shop, SYNC, doc_md, "sync"),
     ) as dag:
@@ -173,7 +180,8 @@ def sync_dag(shop: Shop, doc_md: str) -> DAG:
         @task
         def data_quality_checks() -> dict:
             """Run the data-quality checks on core and staging; per check, rows offending and samples."""
-            return tasks.data_quality_checks(**tasks.run_conf())
+            every = get_current_context()["params"]["checks_whole_shop_every_hours"]
+            return tasks.data_quality_checks(**tasks.run_conf(), whole_shop_every_hours=every)
 
         @task
         def check_data_quality(results: dict) -> None:

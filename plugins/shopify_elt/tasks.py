@@ -11,7 +11,7 @@ from contextlib import closing
 from datetime import datetime, timedelta
 from typing import Any
 
-from shopify_elt.checks import raise_on_failures, run_checks
+from shopify_elt.checks import plan_pass, raise_on_failures, record_whole_pass, run_checks
 from shopify_elt.ddl import ensure_schema
 from shopify_elt.extract import StreamExtractor
 from shopify_elt.hooks.shopify import ShopifyHook
@@ -133,10 +133,21 @@ def build(shopify_conn_id: str, warehouse_conn_id: str, run_id: str) -> dict[str
         return build_core(conn, shop_of(shopify_conn_id), run_id)
 
 
-def data_quality_checks(shopify_conn_id: str, warehouse_conn_id: str, run_id: str) -> dict[str, dict[str, Any]]:
-    """Run every check of ``include/sql/checks`` for the shop: per check, rows offending and a few samples."""
+def data_quality_checks(
+    shopify_conn_id: str, warehouse_conn_id: str, run_id: str, whole_shop_every_hours: float = 24
+) -> dict[str, dict[str, Any]]:
+    """Run every check of ``include/sql/checks`` for the shop: per check, rows offending, a few
+    samples and its scope. The per-order checks look at the queued orders (rebuilt or offending
+    since the last run), and at the whole shop on the first run and then at most every
+    ``whole_shop_every_hours`` (0: every run)."""
+    shop = shop_of(shopify_conn_id)
     with closing(connect(warehouse_conn_id)) as conn:
-        return run_checks(conn, shop_of(shopify_conn_id))
+        planned = plan_pass(conn, shop, timedelta(hours=whole_shop_every_hours))
+        log.info("data-quality checks: %s", planned.reason)
+        results = run_checks(conn, shop, scoped=planned.scoped)
+        if not planned.scoped:
+            record_whole_pass(conn, shop, run_id)
+        return results
 
 
 def check_data_quality(results: dict[str, dict[str, Any]]) -> None:

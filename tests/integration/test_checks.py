@@ -58,6 +58,10 @@ def failing(conn) -> dict[str, dict]:
     return {name: r for name, r in run_checks(conn, SHOP).items() if r["offending"]}
 
 
+def failing_scoped(conn) -> dict[str, dict]:
+    return {name: r for name, r in run_checks(conn, SHOP, scoped=True).items() if r["offending"]}
+
+
 def scalar(conn, query: str, *params):
     return conn.execute(query, (SHOP, *params)).fetchone()[0]
 
@@ -232,3 +236,58 @@ def test_a_stream_that_stopped_advancing_is_named_with_how_long_ago(conn):
 
         conn.execute("update core.settings set value = '6' where setting = 'freshness_hours'")
         assert failing(conn) == {}, "within a longer freshness_hours"
+
+
+def queued(conn) -> set[str]:
+    return {r[0] for r in conn.execute("select shopify_order_id from ops.check_queue where shop = %s", (SHOP,))}
+
+
+def test_scoped_checks_see_the_orders_rebuilt_and_report_an_offender_until_it_is_fixed(conn):
+    run_checks(conn, SHOP)  # a whole-shop pass over a clean store empties the queue
+    assert queued(conn) == set()
+    order = scalar(conn, "select shopify_order_id from core.sales_orders where shop = %s order by 1 limit 1")
+    bump = "update core.sales_orders set total = total + %s where shop = %s and shopify_order_id = %s"
+    conn.execute(bump, (5, SHOP, order))  # a change no build made: nothing queues it
+    try:
+        scoped = run_checks(conn, SHOP, scoped=True)
+        assert scoped["sales_order_totals"] == {"offending": 0, "samples": [], "scope": "queued orders"}
+        whole = run_checks(conn, SHOP)
+        assert whole["sales_order_totals"]["offending"] == 1 and whole["sales_order_totals"]["scope"] == "whole shop"
+        assert queued(conn) == {order}, "the whole-shop pass queues what it found"
+        for _ in range(2):  # reported every run until fixed
+            again = run_checks(conn, SHOP, scoped=True)["sales_order_totals"]
+            assert again["offending"] == 1 and again["samples"][0]["shopify_order_id"] == order
+    finally:
+        conn.execute(bump, (-5, SHOP, order))
+    assert run_checks(conn, SHOP, scoped=True)["sales_order_totals"]["offending"] == 0
+    assert queued(conn) == set(), "a fixed order leaves the queue"
+
+
+def test_an_order_a_build_rebuilt_is_checked_by_the_next_scoped_run(conn):
+    run_checks(conn, SHOP)
+    order = scalar(conn, "select id from staging.shopify_orders where _shop = %s and cancelled_at is null limit 1")
+    shift = "update staging.shopify_orders set total_price = total_price + %s where _shop = %s and id = %s"
+    conn.execute(shift, (1, SHOP, order))
+    try:
+        build_core(conn, SHOP, "run-checks-changed")
+        assert order in queued(conn), "the build queued the order it rebuilt"
+        found = {name: r for name, r in run_checks(conn, SHOP, scoped=True).items() if r["offending"]}
+        assert "staging_order_totals" in found
+        assert {s["shopify_order_id"] for s in found["staging_order_totals"]["samples"]} == {order}
+    finally:
+        conn.execute(shift, (-1, SHOP, order))
+        build_core(conn, SHOP, "run-checks-restored")
+    assert failing_scoped(conn) == {}
+    assert queued(conn) == set()
+
+
+def test_the_whole_shop_is_checked_first_and_then_at_most_every_interval(conn):
+    from shopify_elt.checks import plan_pass, record_whole_pass
+
+    conn.execute("delete from ops.check_passes where shop = %s", (SHOP,))
+    assert not plan_pass(conn, SHOP, timedelta(hours=24)).scoped
+    record_whole_pass(conn, SHOP, "run-checks-pass")
+    assert plan_pass(conn, SHOP, timedelta(hours=24)).scoped
+    assert not plan_pass(conn, SHOP, timedelta(0)).scoped, "0: every run looks at the whole shop"
+    conn.execute("update ops.check_passes set whole_shop_at = now() - interval '25 hours' where shop = %s", (SHOP,))
+    assert not plan_pass(conn, SHOP, timedelta(hours=24)).scoped

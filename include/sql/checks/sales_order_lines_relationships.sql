@@ -1,6 +1,7 @@
 -- Lines and their orders point at each other: every live staged line item belongs to a staged
 -- order that is live too (a destroyed order marks its lines with it), and every line of a live
--- sales order is a line item Shopify lists for that order.
+-- sales order is a line item Shopify lists for that order. Per order: a scoped run looks only at the
+-- orders of ops.check_queue.
 with staged_orphans as (
     select
         li.id as shopify_line_item_id,
@@ -11,7 +12,14 @@ with staged_orphans as (
         end as problem
     from staging.shopify_order_line_items as li
     left join staging.shopify_orders as o on o._shop = li._shop and o.id = li._parent_id
-    where li._shop = %(shop)s and li._deleted_at is null and (o.id is null or o._deleted_at is not null)
+    where
+        li._shop = %(shop)s
+        and li._deleted_at is null
+        and (o.id is null or o._deleted_at is not null)
+        and (
+            not %(scoped)s
+            or li._parent_id in (select q.shopify_order_id from ops.check_queue as q where q.shop = %(shop)s)
+        )
 ),
 
 core_orphans as (
@@ -24,6 +32,10 @@ core_orphans as (
     where
         so.shop = %(shop)s
         and so.deleted_at is null
+        and (
+            not %(scoped)s
+            or so.shopify_order_id in (select q.shopify_order_id from ops.check_queue as q where q.shop = %(shop)s)
+        )
         and not exists (
             select 1
             from staging.shopify_order_line_items as li

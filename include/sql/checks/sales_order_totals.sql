@@ -6,12 +6,33 @@
 -- shipping lines give the shipping discounts (totalShippingPriceSet is before them).
 -- Original quantities, not currentQuantity: refunds and cancellations leave totalPriceSet as it
 -- was. Tolerance: one cent. Orders whose prices include tax (taxesIncluded) are not read yet.
-with line_totals as (
+-- Per order: a scoped run looks only at the orders of ops.check_queue.
+with orders as (
+    select
+        so.sales_order_id,
+        so.shop,
+        so.shopify_order_id,
+        so.web_order_number,
+        so.total,
+        so.freight,
+        so.tax
+    from core.sales_orders as so
+    where
+        so.shop = %(shop)s
+        and so.deleted_at is null
+        and (
+            not %(scoped)s
+            or so.shopify_order_id in (select q.shopify_order_id from ops.check_queue as q where q.shop = %(shop)s)
+        )
+),
+
+line_totals as (
     select
         sol.sales_order_id,
         sum(sol.quantity * sol.unit_price) as lines,
         count(*) as line_count
     from core.sales_order_lines as sol
+    where sol.sales_order_id in (select o.sales_order_id from orders as o)
     group by sol.sales_order_id
 ),
 
@@ -25,10 +46,9 @@ expected as (
         so.freight,
         so.tax,
         coalesce(d.allocated - d.line_level + d.shipping_discounts, 0) as other_discounts
-    from core.sales_orders as so
+    from orders as so
     left join line_totals as lt on lt.sales_order_id = so.sales_order_id
     left join core.order_discounts as d on d.shop = so.shop and d.shopify_order_id = so.shopify_order_id
-    where so.shop = %(shop)s and so.deleted_at is null
 )
 
 select

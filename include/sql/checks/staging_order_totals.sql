@@ -5,6 +5,7 @@
 -- totalPriceSet as it was, so cancelled and refunded orders add up too. Tolerance: one cent.
 -- This checks what was staged, for every order, imported into core or not; sales_order_totals
 -- checks what core made of it. Orders whose prices include tax (taxesIncluded) are not read yet.
+-- Per order: a scoped run looks only at the orders of ops.check_queue.
 with expected as (
     select
         o.id as shopify_order_id,
@@ -16,7 +17,14 @@ with expected as (
         coalesce(o.total_tax, 0) as tax
     from staging.shopify_orders as o
     join core.order_discounts as d on d.shop = o._shop and d.shopify_order_id = o.id
-    where o._shop = %(shop)s and o._deleted_at is null and o.total_price is not null
+    where
+        o._shop = %(shop)s
+        and o._deleted_at is null
+        and o.total_price is not null
+        and (
+            not %(scoped)s
+            or o.id in (select q.shopify_order_id from ops.check_queue as q where q.shop = %(shop)s)
+        )
 )
 
 select
