@@ -5,7 +5,8 @@ takes ``%(shop)s``, leaves out what Shopify deleted, and says in a ``problem`` c
 wrong with each row. Adding a check is adding a file; this module finds, runs and judges them.
 
 A check that also takes ``%(scoped)s`` is a **per-order** check: it returns a
-``shopify_order_id`` column and, when scoped, looks only at the orders of ``ops.check_queue`` —
+``shopify_order_id`` column (null on rows that belong to no order, which it reports whatever the
+scope) and, when scoped, looks only at the orders of ``ops.check_queue`` —
 those the core builds rebuilt since the checks last ran, and those that offended then. An hourly
 run on a large shop then costs what changed (at 1M orders the whole-shop totals took about a
 minute), while a problem stays reported every run until it is fixed. A whole-shop pass (the
@@ -77,12 +78,13 @@ def run_check(
         if keep_offenders:
             cur.execute(
                 sql.SQL(
-                    "insert into pg_temp.check_offenders (shopify_order_id)"
-                    " select offending.shopify_order_id from ({}) as offending"
+                    "with offending as ({}), kept as (insert into pg_temp.check_offenders (shopify_order_id)"
+                    " select o.shopify_order_id from offending as o where o.shopify_order_id is not null)"
+                    " select count(*) from offending"
                 ).format(query),
                 params,
             )
-            count = cur.rowcount
+            count = cur.fetchone()[0]
         else:
             cur.execute(sql.SQL("select count(*) from ({}) as offending").format(query), params)
             count = cur.fetchone()[0]

@@ -188,7 +188,7 @@ def test_a_missing_key_is_reported(conn):
         found = failing(conn)
     assert set(found) == {"staging_not_null_keys"}
     assert found["staging_not_null_keys"]["samples"] == [
-        {"stream": "orders", "id": order, "problem": "order has no currency"}
+        {"stream": "orders", "id": order, "shopify_order_id": order, "problem": "order has no currency"}
     ]
 
 
@@ -291,3 +291,16 @@ def test_the_whole_shop_is_checked_first_and_then_at_most_every_interval(conn):
     assert not plan_pass(conn, SHOP, timedelta(0)).scoped, "0: every run looks at the whole shop"
     conn.execute("update ops.check_passes set whole_shop_at = now() - interval '25 hours' where shop = %s", (SHOP,))
     assert not plan_pass(conn, SHOP, timedelta(hours=24)).scoped
+
+
+def test_a_scoped_run_still_reports_rows_that_belong_to_no_order(conn):
+    variant = scalar(conn, "select id from staging.shopify_product_variants where _shop = %s order by id limit 1")
+    with conn.transaction(force_rollback=True):
+        conn.execute(
+            "update staging.shopify_product_variants set product_id = null where _shop = %s and id = %s",
+            (SHOP, variant),
+        )
+        found = failing_scoped(conn)
+    assert set(found) == {"staging_not_null_keys"}
+    (sample,) = found["staging_not_null_keys"]["samples"]
+    assert (sample["id"], sample["shopify_order_id"]) == (variant, None)

@@ -18,7 +18,7 @@ with staged_orphans as (
         and (o.id is null or o._deleted_at is not null)
         and (
             not %(scoped)s
-            or li._parent_id in (select q.shopify_order_id from ops.check_queue as q where q.shop = %(shop)s)
+            or li._parent_id = any(array(select q.shopify_order_id from ops.check_queue as q where q.shop = %(shop)s))
         )
 ),
 
@@ -34,7 +34,7 @@ core_orphans as (
         and so.deleted_at is null
         and (
             not %(scoped)s
-            or so.shopify_order_id in (select q.shopify_order_id from ops.check_queue as q where q.shop = %(shop)s)
+            or so.shopify_order_id = any(array(select q.shopify_order_id from ops.check_queue as q where q.shop = %(shop)s))
         )
         and not exists (
             select 1

@@ -22,7 +22,7 @@ with orders as (
         and so.deleted_at is null
         and (
             not %(scoped)s
-            or so.shopify_order_id in (select q.shopify_order_id from ops.check_queue as q where q.shop = %(shop)s)
+            or so.shopify_order_id = any(array(select q.shopify_order_id from ops.check_queue as q where q.shop = %(shop)s))
         )
 ),
 

@@ -23,7 +23,7 @@ with expected as (
         and o.total_price is not null
         and (
             not %(scoped)s
-            or o.id in (select q.shopify_order_id from ops.check_queue as q where q.shop = %(shop)s)
+            or o.id = any(array(select q.shopify_order_id from ops.check_queue as q where q.shop = %(shop)s))
         )
 )
 
