@@ -157,7 +157,7 @@ def plan_pass(conn: psycopg.Connection, shop: str, whole_shop_every: datetime.ti
         return CheckPass(False, "first check of the shop: the whole shop")
     age = conn.execute("select now() - %s::timestamptz", (row[0],)).fetchone()[0]
     if age >= whole_shop_every:
-        return CheckPass(False, f"the whole shop (last whole pass {row[0]:%Y-%m-%d %H:%M} UTC)")
+        return CheckPass(False, f"the whole shop (last whole pass {row[0]:%Y-%m-%d %H:%M %z})")
     return CheckPass(True, "per-order checks on the orders rebuilt or offending since the last run")
 
 
