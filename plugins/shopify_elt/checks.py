@@ -61,39 +61,36 @@ def run_check(
     checks_dir: Path = CHECKS_DIR,
     sample_size: int = SAMPLE_SIZE,
     scoped: bool = False,
+    keep_offenders: bool = False,
 ) -> dict[str, Any]:
-    """Count the offending rows of one check and keep the first ``sample_size`` of them. A
-    per-order check's offending orders are also kept in the session's ``check_offenders``
-    (created by :func:`run_checks`) when it exists.
+    """Count the offending rows of one check and keep the first ``sample_size`` of them. With
+    ``keep_offenders``, a per-order check's offending orders also go into the session's
+    ``check_offenders`` (created by :func:`run_checks`).
 
     :return: ``{"offending": n, "samples": [{column: value, ...}, ...], "scope": "whole shop" |
         "queued orders"}``, JSON-ready.
     """
     text = check_query(name, checks_dir)
+    per_order = is_per_order(text)
     query = sql.SQL(text)
     params = {"shop": shop, "scoped": scoped}
+    if keep_offenders and per_order:
+        counting = sql.SQL(
+            "with offending as ({}), kept as (insert into pg_temp.check_offenders (shopify_order_id)"
+            " select o.shopify_order_id from offending as o where o.shopify_order_id is not null)"
+            " select count(*) from offending"
+        ).format(query)
+    else:
+        counting = sql.SQL("select count(*) from ({}) as offending").format(query)
     with conn.cursor() as cur:
-        cur.execute("select to_regclass('pg_temp.check_offenders') is not null")
-        keep_offenders = is_per_order(text) and cur.fetchone()[0]
-        if keep_offenders:
-            cur.execute(
-                sql.SQL(
-                    "with offending as ({}), kept as (insert into pg_temp.check_offenders (shopify_order_id)"
-                    " select o.shopify_order_id from offending as o where o.shopify_order_id is not null)"
-                    " select count(*) from offending"
-                ).format(query),
-                params,
-            )
-            count = cur.fetchone()[0]
-        else:
-            cur.execute(sql.SQL("select count(*) from ({}) as offending").format(query), params)
-            count = cur.fetchone()[0]
+        cur.execute(counting, params)
+        count = cur.fetchone()[0]
         samples: list[dict[str, Any]] = []
         if count:
             cur.execute(sql.SQL("select * from ({}) as offending limit {}").format(query, sample_size), params)
             columns = [column.name for column in cur.description]
             samples = [{c: _plain(v) for c, v in zip(columns, row, strict=True)} for row in cur.fetchall()]
-    scope = "queued orders" if scoped and is_per_order(text) else "whole shop"
+    scope = "queued orders" if scoped and per_order else "whole shop"
     return {"offending": count, "samples": samples, "scope": scope}
 
 
@@ -121,7 +118,10 @@ def run_checks(
         cur.execute(
             "insert into pg_temp.check_seen select shopify_order_id, seq from ops.check_queue where shop = %s", (shop,)
         )
-        results = {name: run_check(conn, name, shop, checks_dir, sample_size, scoped) for name in discover(checks_dir)}
+        results = {
+            name: run_check(conn, name, shop, checks_dir, sample_size, scoped, keep_offenders=True)
+            for name in discover(checks_dir)
+        }
     with conn.transaction(), conn.cursor() as cur:
         cur.execute(
             """delete from ops.check_queue as q
