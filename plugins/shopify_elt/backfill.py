@@ -18,7 +18,7 @@ rows equal an hourly run's) and merged through the same ``StagingWriter``:
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from itertools import chain
@@ -30,7 +30,7 @@ from psycopg.types.json import Jsonb
 from shopify_elt.bulk import BulkExport, BulkOperationFailed, BulkOperationSlow, read_jsonl
 from shopify_elt.bulk_query import TYPENAME, bulk_children, paged_children, paged_heads, render
 from shopify_elt.errors import ShopifyScopeError, ShopifyServerError
-from shopify_elt.extract import PARENT_DONE, StreamExtractor, lock_stream, search_time
+from shopify_elt.extract import PARENT_DONE, StreamExtractor, any_of, chunks, lock_stream, search_time
 from shopify_elt.hooks.shopify import ShopifyHook
 from shopify_elt.load import LoadCounts, StagingWriter
 from shopify_elt.records import RecordError, mark_holder, parse_timestamp
@@ -225,7 +225,7 @@ class Backfill:
                         continue
                     holders, empty = heads[child.nested_path[0]]
                     records = chain(
-                        *(extractor.records(child, _among(done, batch)) for batch in _batches(holders, ID_BATCH)),
+                        *(extractor.records(child, _among(done, batch)) for batch in chunks(holders, ID_BATCH)),
                         ((record_id, PARENT_DONE) for record_id in empty),  # an empty list replaces the set too
                     )
                     result.add(extractor.stage(child, records))
@@ -334,15 +334,9 @@ def _inline_in(child: Stream, holder: Stream | None) -> bool:
     return len(path) == 2 and path[0] == (holder.embedded_as or holder.nested_in)
 
 
-def _batches(items: list[str], size: int) -> Iterator[list[str]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
-def _among(span: Span, gids: list[str]) -> str:
+def _among(span: Span, gids: Sequence[str]) -> str:
     """Search terms for the records of ``gids`` (within ``span``, which keeps the scan narrow)."""
-    ids = " OR ".join(f"id:{gid.rsplit('/', 1)[-1]}" for gid in gids)
-    return f"{span.search()} AND ({ids})"
+    return f"{span.search()} AND {any_of('id', gids)}"
 
 
 def _groups(lines: Iterator[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:

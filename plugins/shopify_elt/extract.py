@@ -9,7 +9,7 @@ leaves the watermark where it was, so the re-run reads the same window again.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -47,6 +47,23 @@ class Window:
 def search_time(moment: datetime) -> str:
     """A moment as Shopify's search syntax compares it: UTC, to the second (``2026-01-01T00:00:00Z``)."""
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def legacy_id(gid: str) -> str:
+    """The number at the end of a global id (``gid://shopify/Order/7`` → ``7``), as searches name it."""
+    return gid.rsplit("/", 1)[-1]
+
+
+def any_of(field_name: str, gids: Iterable[str]) -> str:
+    """``(id:1 OR id:2)``: Shopify's search syntax for "one of these ids" (parenthesised, since the
+    extractor ANDs it with a stream's own terms)."""
+    return "(" + " OR ".join(f"{field_name}:{legacy_id(g)}" for g in sorted(gids)) + ")"
+
+
+def chunks(items: Sequence[str], size: int) -> Iterator[Sequence[str]]:
+    """``items`` in consecutive runs of at most ``size`` (ids per search)."""
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
 
 
 def plan_window(watermark: datetime | None, now: datetime, overlap: timedelta, lag: timedelta) -> Window:

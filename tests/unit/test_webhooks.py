@@ -15,13 +15,13 @@ import pytest
 from graphql import build_schema
 
 from shopify_elt import DEFAULT_API_VERSION
+from shopify_elt.extract import any_of
 from shopify_elt.streams import STREAMS
 from shopify_elt.webhooks import TOPICS, WEBHOOK_PATH
 from shopify_elt.webhooks.merge import (
     ORDER_STREAMS,
     Ignored,
     Target,
-    any_of,
     target_of,
 )
 from shopify_elt.webhooks.receiver import Delivery, create_app, parse_triggered_at, verify

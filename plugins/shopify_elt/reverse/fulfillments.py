@@ -22,6 +22,7 @@ from typing import Any
 
 import psycopg
 
+from shopify_elt.extract import any_of, chunks
 from shopify_elt.hooks.shopify import ShopifyHook
 from shopify_elt.records import parse_timestamp
 from shopify_elt.reverse import ledger
@@ -133,10 +134,8 @@ def orders_state(hook: ShopifyHook, order_ids: Sequence[str], line_count: int) -
     found: dict[str, Any] = {}
     wanted = set(order_ids)
     lines_first = max(1, min(line_count, 250))
-    for start in range(0, len(order_ids), IDS_PER_SEARCH):
-        chunk = order_ids[start : start + IDS_PER_SEARCH]
-        search = " OR ".join(f"id:{gid.rsplit('/', 1)[-1]}" for gid in chunk)
-        variables = {"query": search, "linesFirst": lines_first}
+    for chunk in chunks(order_ids, IDS_PER_SEARCH):
+        variables = {"query": any_of("id", chunk), "linesFirst": lines_first}
         for nodes in hook.paginate(BATCH_FULFILLMENT_ORDERS, variables, ("orders",), page_size=len(chunk)):
             found.update((order["id"], order) for order in nodes if order["id"] in wanted)
     return found

@@ -28,14 +28,14 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
 import psycopg
 
-from shopify_elt.extract import StreamExtractor, try_lock_stream
+from shopify_elt.extract import StreamExtractor, any_of, chunks, try_lock_stream
 from shopify_elt.hooks.shopify import ShopifyHook
 from shopify_elt.load import LoadCounts
 from shopify_elt.streams import STREAMS_BY_NAME, Stream, top_level_streams
@@ -97,21 +97,6 @@ def target_of(topic: str, body: str) -> Target:
         return Target("level", (location, _gid("InventoryItem", payload.get("inventory_item_id"))))
     kind = "Order" if topic in ORDER_TOPICS else "Product"
     return Target(kind.lower(), (_gid(kind, payload.get("id")),))
-
-
-def legacy_id(gid: str) -> str:
-    return gid.rsplit("/", 1)[-1]
-
-
-def any_of(field_name: str, gids: Iterable[str]) -> str:
-    """``(id:1 OR id:2)``: Shopify's search syntax for "one of these ids" (parenthesised, since the
-    extractor ANDs it with a stream's own terms)."""
-    return "(" + " OR ".join(f"{field_name}:{legacy_id(g)}" for g in sorted(gids)) + ")"
-
-
-def chunks(items: list[str], size: int) -> Iterator[list[str]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
 
 
 def children(root: str) -> list[Stream]:
