@@ -67,8 +67,8 @@ pools: venv
 	AIRFLOW__CORE__PLUGINS_FOLDER=$(CURDIR)/plugins $(BIN)/python -m shopify_elt.pools
 
 # Every benchmark of bench/ (issue 10), each appending its figures to bench/RESULTS.md, then one summary
-# table (measured value, limit, ratio per figure): `bench` at full size (each under half an hour on 2 cores,
-# about 75 minutes in all), `bench-quick` at about a minute each (not tests).
+# table (measured value, limit, ratio per figure): `bench` at full size (each within about half an hour
+# on 2 cores), `bench-quick` at about a minute each (not tests).
 bench: venv
 	$(BIN)/python bench/run_all.py --full
 
@@ -90,8 +90,8 @@ bench-pacing: venv
 bench-reverse: venv
 	$(BIN)/python bench/reverse_sync.py --levels 10000
 
-# 1k back-office shipments pushed as Shopify fulfillments: calls against 2 per shipment (a read of its
-# fulfillment orders, then fulfillmentCreate), wall time, calls when nothing changed (not a test).
+# 1k back-office shipments pushed as Shopify fulfillments: calls against one fulfillmentCreate per
+# shipment plus one fulfillment-order search per 50, wall time, calls when nothing changed (not a test).
 bench-fulfillments: venv
 	$(BIN)/python bench/fulfillment_push.py --fulfillments 1000
 
